@@ -1,0 +1,3 @@
+"""Coverage Reader: read, search and annotate news coverage offline."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,30 @@
+"""Exceptions the core raises towards its callers (UI and CLI)."""
+
+from __future__ import annotations
+
+
+class CoverageReaderError(Exception):
+    """Base class: every error meant to be shown to a user."""
+
+
+class IngestError(CoverageReaderError):
+    """A file could not be imported. The message names the file and the reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class QueryError(CoverageReaderError):
+    """A search query could not be understood."""
+
+
+class LibraryError(CoverageReaderError):
+    """The library folder cannot be opened or written."""
+
+
+class ArticleNotFound(CoverageReaderError):
+    def __init__(self, article_id: int) -> None:
+        super().__init__(f"no article with id {article_id}")
+        self.article_id = article_id
