@@ -1,0 +1,568 @@
+"""The library database: articles with all their versions, sources, tags, read state,
+the import log and the queue of changes the search index has yet to take.
+
+Only :mod:`reader.core` uses this module; the UI and the command line go through
+:class:`reader.core.library.Library`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from reader.core.errors import ArticleNotFound, LibraryError
+from reader.core.models import (
+    PARAGRAPH_SEPARATOR,
+    Article,
+    ArticleDate,
+    ArticleSummary,
+    StoredArticle,
+)
+from reader.core.store.migrations import SCHEMA_VERSION, ensure_supported, migrate
+
+AddOutcome = Literal["imported", "updated", "duplicate"]
+SortKey = Literal["date", "title", "source", "added"]
+
+__all__ = ["SCHEMA_VERSION", "AddOutcome", "ImportFileRecord", "PendingChange", "Store"]
+
+
+def utcnow() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def sort_date(value: ArticleDate | None) -> str | None:
+    """A text key that orders dates correctly: aware times are converted to UTC."""
+    if value is None:
+        return None
+    moment = value.value
+    if isinstance(moment, datetime):
+        if moment.tzinfo is not None:
+            moment = moment.astimezone(UTC).replace(tzinfo=None)
+        return moment.isoformat(timespec="seconds")
+    return moment.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class PendingChange:
+    queue_id: int
+    article_id: int
+    op: Literal["upsert", "delete"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFileRecord:
+    path: str
+    size: int | None
+    sha256: str | None
+    format: str | None
+    outcome: str
+    imported: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    message: str | None = None
+
+
+_ARTICLE_COLUMNS = """
+    a.id, a.title, a.date, s.name AS source, a.dateline, a.author, a.url, a.language,
+    a.external_id, a.is_read, a.added_at, a.updated_at, a.origin,
+    v.id AS version_id, v.number AS version, v.content_hash, v.body
+"""
+
+_SORT_SQL: dict[str, str] = {
+    "date": "a.sort_date IS NULL, a.sort_date {dir}, a.id {dir}",
+    "title": "a.title COLLATE NOCASE {dir}, a.id {dir}",
+    "source": "s.name IS NULL, s.name COLLATE NOCASE {dir}, a.sort_date DESC, a.id DESC",
+    "added": "a.id {dir}",
+}
+
+
+class Store:
+    """One SQLite database, opened in WAL mode with foreign keys on.
+
+    The connection is shared by threads under a lock; each public method is atomic.
+    Multi-step changes (one imported file) use :meth:`transaction`.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.RLock()
+        try:
+            self._conn = sqlite3.connect(
+                path, isolation_level=None, check_same_thread=False, timeout=30.0
+            )
+        except sqlite3.Error as exc:
+            raise LibraryError(f"{path}: cannot open the library database: {exc}") from exc
+        self._conn.row_factory = sqlite3.Row
+        self._in_transaction = False
+        try:
+            ensure_supported(self._conn, path)
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            migrate(self._conn, path)
+        except sqlite3.DatabaseError as exc:
+            self._conn.close()
+            raise LibraryError(f"{path}: not a usable library database: {exc}") from exc
+        except Exception:
+            self._conn.close()
+            raise
+
+    # -- plumbing -------------------------------------------------------------------
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception (also KeyboardInterrupt)."""
+        with self._lock:
+            if self._in_transaction:
+                yield
+                return
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._in_transaction = True
+            try:
+                yield
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            else:
+                self._conn.execute("COMMIT")
+            finally:
+                self._in_transaction = False
+
+    def integrity_check(self) -> list[str]:
+        with self._lock:
+            rows = self._conn.execute("PRAGMA integrity_check").fetchall()
+            fk = self._conn.execute("PRAGMA foreign_key_check").fetchall()
+        problems = [str(r[0]) for r in rows if r[0] != "ok"]
+        problems += [f"foreign key violation in {r[0]} row {r[1]}" for r in fk]
+        return problems
+
+    # -- meta -----------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        with self._lock:
+            row = self._conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO meta(key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+
+    # -- imports --------------------------------------------------------------------
+
+    def begin_import(self) -> int:
+        with self._lock:
+            cur = self._conn.execute("INSERT INTO imports(started_at) VALUES (?)", (utcnow(),))
+            assert cur.lastrowid is not None
+            return cur.lastrowid
+
+    def finish_import(self, import_id: int, status: str) -> None:
+        with self._lock:
+            self._conn.execute(
+                "UPDATE imports SET finished_at = ?, status = ? WHERE id = ?",
+                (utcnow(), status, import_id),
+            )
+
+    def log_file(self, import_id: int, record: ImportFileRecord) -> None:
+        with self._lock:
+            self._conn.execute(
+                "INSERT INTO import_files(import_id, path, size, sha256, format, outcome, "
+                "imported, updated, duplicates, message, logged_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    import_id,
+                    record.path,
+                    record.size,
+                    record.sha256,
+                    record.format,
+                    record.outcome,
+                    record.imported,
+                    record.updated,
+                    record.duplicates,
+                    record.message,
+                    utcnow(),
+                ),
+            )
+
+    def import_log(self, import_id: int | None = None) -> list[dict[str, object]]:
+        sql = (
+            "SELECT f.import_id, f.path, f.size, f.sha256, f.format, f.outcome, f.imported, "
+            "f.updated, f.duplicates, f.message, f.logged_at FROM import_files f"
+        )
+        args: tuple[object, ...] = ()
+        if import_id is not None:
+            sql += " WHERE f.import_id = ?"
+            args = (import_id,)
+        with self._lock:
+            rows = self._conn.execute(sql + " ORDER BY f.id", args).fetchall()
+        return [dict(row) for row in rows]
+
+    # -- articles: writing -----------------------------------------------------------
+
+    def add_article(
+        self, article: Article, *, origin: str | None, import_id: int | None
+    ) -> tuple[AddOutcome, int]:
+        """Store one parsed article and queue it for the index.
+
+        Identical content (same content hash) is a no-op. An article whose URL, external
+        id (within the same source) or origin file is already known, with changed text,
+        becomes a new version of that article. Anything else is a new article.
+        """
+        digest = article.content_hash
+        paragraphs = tuple(p.replace("\n", " ") for p in article.paragraphs)
+        body = PARAGRAPH_SEPARATOR.join(paragraphs)
+        now = utcnow()
+        with self._lock, self.transaction():
+            row = self._conn.execute(
+                "SELECT article_id FROM article_versions WHERE content_hash = ? LIMIT 1",
+                (digest,),
+            ).fetchone()
+            if row is not None:
+                return "duplicate", int(row[0])
+            source_id = self._source_id(article.source)
+            existing = self._find_identity(article, origin, source_id)
+            if existing is None:
+                cur = self._conn.execute(
+                    "INSERT INTO articles(url, external_id, origin, title, date, sort_date, "
+                    "source_id, dateline, author, language, title_derived, added_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.url,
+                        article.external_id,
+                        origin,
+                        article.title,
+                        article.date.isoformat() if article.date else None,
+                        sort_date(article.date),
+                        source_id,
+                        article.dateline,
+                        article.author,
+                        article.language,
+                        int(article.title_derived),
+                        now,
+                        now,
+                    ),
+                )
+                assert cur.lastrowid is not None
+                article_id = cur.lastrowid
+                number = 1
+                outcome: AddOutcome = "imported"
+            else:
+                article_id = existing
+                number = 1 + int(
+                    self._conn.execute(
+                        "SELECT MAX(number) FROM article_versions WHERE article_id = ?",
+                        (article_id,),
+                    ).fetchone()[0]
+                )
+                # Metadata the new version does not state is kept from the old one.
+                self._conn.execute(
+                    "UPDATE articles SET title = ?, date = COALESCE(?, date), "
+                    "sort_date = COALESCE(?, sort_date), source_id = COALESCE(?, source_id), "
+                    "dateline = COALESCE(?, dateline), author = COALESCE(?, author), "
+                    "language = COALESCE(?, language), url = COALESCE(url, ?), "
+                    "external_id = COALESCE(external_id, ?), title_derived = ?, "
+                    "updated_at = ? WHERE id = ?",
+                    (
+                        article.title,
+                        article.date.isoformat() if article.date else None,
+                        sort_date(article.date),
+                        source_id,
+                        article.dateline,
+                        article.author,
+                        article.language,
+                        article.url,
+                        article.external_id,
+                        int(article.title_derived),
+                        now,
+                        article_id,
+                    ),
+                )
+                outcome = "updated"
+            cur = self._conn.execute(
+                "INSERT INTO article_versions(article_id, number, content_hash, title, body, "
+                "import_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article_id, number, digest, article.title, body, import_id, now),
+            )
+            self._conn.execute(
+                "UPDATE articles SET current_version_id = ? WHERE id = ?",
+                (cur.lastrowid, article_id),
+            )
+            for tag in article.tags:
+                self._add_tag(article_id, tag)
+            self._queue(article_id, "upsert")
+            return outcome, article_id
+
+    def _find_identity(
+        self, article: Article, origin: str | None, source_id: int | None
+    ) -> int | None:
+        if article.url:
+            row = self._conn.execute(
+                "SELECT id FROM articles WHERE url = ?", (article.url,)
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        if article.external_id:
+            row = self._conn.execute(
+                "SELECT id FROM articles WHERE external_id = ? AND source_id IS ? "
+                "ORDER BY id LIMIT 1",
+                (article.external_id, source_id),
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        if origin:
+            row = self._conn.execute(
+                "SELECT id FROM articles WHERE origin = ? ORDER BY id LIMIT 1", (origin,)
+            ).fetchone()
+            if row is not None:
+                return int(row[0])
+        return None
+
+    def _source_id(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        self._conn.execute("INSERT OR IGNORE INTO sources(name) VALUES (?)", (name,))
+        row = self._conn.execute("SELECT id FROM sources WHERE name = ?", (name,)).fetchone()
+        return int(row[0])
+
+    def _add_tag(self, article_id: int, tag: str) -> None:
+        tag = tag.strip()
+        if not tag:
+            return
+        self._conn.execute("INSERT OR IGNORE INTO tags(name) VALUES (?)", (tag,))
+        self._conn.execute(
+            "INSERT OR IGNORE INTO article_tags(article_id, tag_id) "
+            "SELECT ?, id FROM tags WHERE name = ?",
+            (article_id, tag),
+        )
+
+    def _queue(self, article_id: int, op: str) -> None:
+        self._conn.execute(
+            "INSERT INTO index_queue(article_id, op) VALUES (?, ?)", (article_id, op)
+        )
+
+    def set_read(self, article_id: int, read: bool) -> None:
+        with self._lock:
+            cur = self._conn.execute(
+                "UPDATE articles SET is_read = ?, read_at = ? WHERE id = ?",
+                (int(read), utcnow() if read else None, article_id),
+            )
+            if cur.rowcount == 0:
+                raise ArticleNotFound(article_id)
+
+    def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
+        with self._lock, self.transaction():
+            self._require(article_id)
+            self._conn.execute("DELETE FROM article_tags WHERE article_id = ?", (article_id,))
+            for tag in tags:
+                self._add_tag(article_id, tag)
+            self._queue(article_id, "upsert")
+
+    def delete_article(self, article_id: int) -> None:
+        with self._lock, self.transaction():
+            self._require(article_id)
+            self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+            self._queue(article_id, "delete")
+
+    def _require(self, article_id: int) -> None:
+        if self._conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
+            return
+        raise ArticleNotFound(article_id)
+
+    # -- articles: reading -----------------------------------------------------------
+
+    def article_count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def article_ids(self) -> list[int]:
+        with self._lock:
+            return [int(r[0]) for r in self._conn.execute("SELECT id FROM articles ORDER BY id")]
+
+    def get_article(self, article_id: int) -> StoredArticle:
+        articles = self.get_articles([article_id])
+        if not articles:
+            raise ArticleNotFound(article_id)
+        return articles[0]
+
+    def get_articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
+        """The current versions of these articles, in the order asked (missing ids skipped)."""
+        if not article_ids:
+            return []
+        found: dict[int, StoredArticle] = {}
+        tags = self._tags_for(article_ids)
+        with self._lock:
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                rows = self._conn.execute(
+                    f"SELECT {_ARTICLE_COLUMNS} FROM articles a "
+                    "JOIN article_versions v ON v.id = a.current_version_id "
+                    f"LEFT JOIN sources s ON s.id = a.source_id WHERE a.id IN ({marks})",
+                    tuple(chunk),
+                ).fetchall()
+                for row in rows:
+                    found[int(row["id"])] = _stored(row, tags.get(int(row["id"]), ()))
+        return [found[i] for i in article_ids if i in found]
+
+    def bodies(self, article_ids: Sequence[int]) -> dict[int, str]:
+        result: dict[int, str] = {}
+        with self._lock:
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                for row in self._conn.execute(
+                    "SELECT a.id, v.body FROM articles a JOIN article_versions v "
+                    f"ON v.id = a.current_version_id WHERE a.id IN ({marks})",
+                    tuple(chunk),
+                ):
+                    result[int(row[0])] = str(row[1])
+        return result
+
+    def versions(self, article_id: int) -> list[dict[str, object]]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, number, content_hash, title, created_at FROM article_versions "
+                "WHERE article_id = ? ORDER BY number",
+                (article_id,),
+            ).fetchall()
+        return [dict(r) for r in rows]
+
+    def list_articles(
+        self,
+        *,
+        sort: SortKey = "date",
+        descending: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        order = _SORT_SQL[sort].format(dir="DESC" if descending else "ASC")
+        sql = (
+            "SELECT a.id, a.title, a.date, s.name AS source, a.dateline, a.language, a.url, "
+            "a.is_read, (SELECT group_concat(t.name, char(31)) FROM article_tags at "
+            "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags "
+            "FROM articles a LEFT JOIN sources s ON s.id = a.source_id "
+            f"ORDER BY {order} LIMIT ? OFFSET ?"
+        )
+        with self._lock:
+            rows = self._conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
+        return [
+            ArticleSummary(
+                id=int(r["id"]),
+                title=str(r["title"]),
+                date=ArticleDate.parse_iso(r["date"]) if r["date"] else None,
+                source=r["source"],
+                dateline=r["dateline"],
+                language=r["language"],
+                url=r["url"],
+                is_read=bool(r["is_read"]),
+                tags=tuple(sorted(str(r["tags"]).split("\x1f"))) if r["tags"] else (),
+            )
+            for r in rows
+        ]
+
+    def iter_articles(self, batch: int = 500) -> Iterator[StoredArticle]:
+        """Every article, in id order, a batch at a time (for rebuilding the index)."""
+        last = 0
+        while True:
+            with self._lock:
+                ids = [
+                    int(r[0])
+                    for r in self._conn.execute(
+                        "SELECT id FROM articles WHERE id > ? ORDER BY id LIMIT ?", (last, batch)
+                    )
+                ]
+            if not ids:
+                return
+            yield from self.get_articles(ids)
+            last = ids[-1]
+
+    def index_state(self) -> dict[int, str]:
+        """article id -> content hash of its current version (what the index must hold)."""
+        with self._lock:
+            return {
+                int(r[0]): str(r[1])
+                for r in self._conn.execute(
+                    "SELECT a.id, v.content_hash FROM articles a "
+                    "JOIN article_versions v ON v.id = a.current_version_id"
+                )
+            }
+
+    def _tags_for(self, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
+        result: dict[int, list[str]] = {}
+        with self._lock:
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                for row in self._conn.execute(
+                    "SELECT at.article_id, t.name FROM article_tags at JOIN tags t "
+                    f"ON t.id = at.tag_id WHERE at.article_id IN ({marks}) ORDER BY t.name",
+                    tuple(chunk),
+                ):
+                    result.setdefault(int(row[0]), []).append(str(row[1]))
+        return {k: tuple(v) for k, v in result.items()}
+
+    # -- the index queue -------------------------------------------------------------
+
+    def pending_changes(self, limit: int = 1000) -> list[PendingChange]:
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT id, article_id, op FROM index_queue ORDER BY id LIMIT ?", (limit,)
+            ).fetchall()
+        return [PendingChange(int(r[0]), int(r[1]), r[2]) for r in rows]
+
+    def pending_count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT COUNT(*) FROM index_queue").fetchone()[0])
+
+    def clear_pending(self, up_to_queue_id: int) -> None:
+        """Forget queued changes the index has committed (all with id <= up_to_queue_id)."""
+        with self._lock:
+            self._conn.execute("DELETE FROM index_queue WHERE id <= ?", (up_to_queue_id,))
+
+    def last_pending_id(self) -> int | None:
+        with self._lock:
+            row = self._conn.execute("SELECT MAX(id) FROM index_queue").fetchone()
+        return None if row[0] is None else int(row[0])
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _stored(row: sqlite3.Row, tags: tuple[str, ...]) -> StoredArticle:
+    body = str(row["body"])
+    return StoredArticle(
+        id=int(row["id"]),
+        title=str(row["title"]),
+        paragraphs=tuple(body.split(PARAGRAPH_SEPARATOR)) if body else (),
+        date=ArticleDate.parse_iso(row["date"]) if row["date"] else None,
+        source=row["source"],
+        dateline=row["dateline"],
+        author=row["author"],
+        url=row["url"],
+        language=row["language"],
+        tags=tags,
+        external_id=row["external_id"],
+        content_hash=str(row["content_hash"]),
+        version=int(row["version"]),
+        version_id=int(row["version_id"]),
+        is_read=bool(row["is_read"]),
+        added_at=datetime.fromisoformat(row["added_at"]),
+        updated_at=datetime.fromisoformat(row["updated_at"]),
+        origin=row["origin"],
+    )
