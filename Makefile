@@ -1,6 +1,7 @@
 # Coverage Reader — developer commands. `make run` and `make test` set everything up.
 PYTHON ?= python3
 VENV   := .venv
+RUN_ARGS ?= list
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
