@@ -1,0 +1,1 @@
+"""Annotations: highlights with notes and tags, anchored robustly to article text."""
