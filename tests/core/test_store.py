@@ -32,8 +32,17 @@ def test_new_database_is_at_latest_schema_in_wal_mode_with_foreign_keys(store: S
     conn = sqlite3.connect(store.path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"articles", "article_versions", "sources", "tags", "article_tags", "imports",
-            "import_files", "index_queue", "meta"} <= tables
+    assert {
+        "articles",
+        "article_versions",
+        "sources",
+        "tags",
+        "article_tags",
+        "imports",
+        "import_files",
+        "index_queue",
+        "meta",
+    } <= tables
     assert store._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.integrity_check() == []
 
@@ -82,7 +91,9 @@ def test_add_then_identical_content_is_a_duplicate(store: Store) -> None:
 def test_changed_text_under_a_known_identity_becomes_a_new_version(
     store: Store, key: str, first: dict[str, str], second: dict[str, str]
 ) -> None:
-    _, article_id = store.add_article(make("Old", "Old text.", **first), origin=None, import_id=None)
+    _, article_id = store.add_article(
+        make("Old", "Old text.", **first), origin=None, import_id=None
+    )
     outcome, same = store.add_article(
         make("New", "New text.", "More.", **second), origin=None, import_id=None
     )
@@ -103,22 +114,34 @@ def test_same_origin_file_with_changed_text_is_a_new_version(store: Store) -> No
 
 
 def test_external_ids_are_scoped_by_source(store: Store) -> None:
-    _, a = store.add_article(make("A", "x.", external_id="1", source="Feed A"), origin=None, import_id=None)
-    outcome, b = store.add_article(make("B", "y.", external_id="1", source="Feed B"), origin=None, import_id=None)
+    _, a = store.add_article(
+        make("A", "x.", external_id="1", source="Feed A"), origin=None, import_id=None
+    )
+    outcome, b = store.add_article(
+        make("B", "y.", external_id="1", source="Feed B"), origin=None, import_id=None
+    )
     assert outcome == "imported" and a != b
 
 
 def test_new_version_keeps_metadata_it_does_not_state(store: Store) -> None:
     _, a = store.add_article(
-        make("T", "v1.", url="u", source="Xinhua", dateline="BEIJING",
-             date=ArticleDate(date(2019, 1, 2))),
+        make(
+            "T",
+            "v1.",
+            url="u",
+            source="Xinhua",
+            dateline="BEIJING",
+            date=ArticleDate(date(2019, 1, 2)),
+        ),
         origin=None,
         import_id=None,
     )
     store.add_article(make("T", "v2.", url="u"), origin=None, import_id=None)
     article = store.get_article(a)
     assert (article.source, article.dateline, article.date) == (
-        "Xinhua", "BEIJING", ArticleDate(date(2019, 1, 2))
+        "Xinhua",
+        "BEIJING",
+        ArticleDate(date(2019, 1, 2)),
     )
 
 
@@ -159,7 +182,9 @@ def test_dates_sort_correctly_across_precision_and_time_zones(store: Store) -> N
     assert [a.title for a in rows] == ["beijing morning", "evening", "bare day", "undated"]
     assert rows[0].date == dates["beijing morning"]
     assert [a.title for a in store.list_articles(sort="date", descending=False)][:3] == [
-        "bare day", "evening", "beijing morning"
+        "bare day",
+        "evening",
+        "beijing morning",
     ]
 
 
@@ -168,11 +193,13 @@ def test_list_sorts_by_title_and_source_and_pages(store: Store) -> None:
         store.add_article(make(title, f"{title} body.", source=source), origin=None, import_id=None)
     assert [a.title for a in store.list_articles(sort="title", descending=False)] == ["a", "b", "c"]
     assert [a.source for a in store.list_articles(sort="source", descending=False)] == [
-        "TASS", "Xinhua", None
+        "TASS",
+        "Xinhua",
+        None,
     ]
-    assert [a.title for a in store.list_articles(sort="title", descending=False, limit=1, offset=1)] == [
-        "b"
-    ]
+    assert [
+        a.title for a in store.list_articles(sort="title", descending=False, limit=1, offset=1)
+    ] == ["b"]
 
 
 def test_read_state_and_tags(store: Store) -> None:
@@ -188,7 +215,9 @@ def test_read_state_and_tags(store: Store) -> None:
 
 def test_import_log_is_a_manifest(store: Store) -> None:
     import_id = store.begin_import()
-    store.log_file(import_id, ImportFileRecord("/a.txt", 10, "ab" * 32, "text", "imported", imported=1))
+    store.log_file(
+        import_id, ImportFileRecord("/a.txt", 10, "ab" * 32, "text", "imported", imported=1)
+    )
     store.log_file(import_id, ImportFileRecord("/b.bin", 5, None, None, "failed", message="binary"))
     store.finish_import(import_id, "done")
     log = store.import_log(import_id)
@@ -204,3 +233,29 @@ def test_index_state_lists_current_hashes(store: Store) -> None:
     store.add_article(make("T", "two.", url="u"), origin=None, import_id=None)
     assert store.index_state() == {a: store.get_article(a).content_hash}
     assert store.get_article(a).content_hash == make("T", "two.").content_hash
+
+
+def test_an_older_library_is_upgraded_with_a_backup_and_keeps_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "library.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    for statement in _split_statements(MIGRATIONS[0].sql):
+        conn.execute(statement)
+    conn.execute("PRAGMA user_version = 1")
+    conn.execute(
+        "INSERT INTO articles(id, title, added_at, updated_at) VALUES (1, 'Old', '2020-01-01T00:00:00+00:00', '2020-01-01T00:00:00+00:00')"
+    )
+    conn.execute(
+        "INSERT INTO article_versions(id, article_id, number, content_hash, title, body, "
+        "created_at) VALUES (1, 1, 1, 'h', 'Old', 'Body.', '2020-01-01T00:00:00+00:00')"
+    )
+    conn.execute("UPDATE articles SET current_version_id = 1")
+    conn.close()
+
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION > 1
+    assert store.get_article(1).paragraphs == ("Body.",)
+    backup = path.with_name(f"library.sqlite.before-v{SCHEMA_VERSION}.bak")
+    assert backup.exists()
+    old = sqlite3.connect(backup)
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert old.execute("SELECT title FROM articles").fetchall() == [("Old",)]
