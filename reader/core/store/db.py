@@ -24,6 +24,7 @@ from reader.core.models import (
     ArticleSummary,
     StoredArticle,
 )
+from reader.core.store.highlights import ArticleSnapshot, HighlightStore
 from reader.core.store.migrations import SCHEMA_VERSION, ensure_supported, migrate
 
 AddOutcome = Literal["imported", "updated", "duplicate"]
@@ -112,6 +113,7 @@ class Store:
         except Exception:
             self._conn.close()
             raise
+        self.highlights = HighlightStore(self._conn, self._lock)
 
     # -- plumbing -------------------------------------------------------------------
 
@@ -374,11 +376,77 @@ class Store:
                 self._add_tag(article_id, tag)
             self._queue(article_id, "upsert")
 
-    def delete_article(self, article_id: int) -> None:
+    def delete_article(self, article_id: int, *, keep_highlights: bool) -> None:
+        """Delete an article with all its versions. Its highlights are either kept as
+        orphans (with their quotes and citations) or deleted too: the caller chooses."""
         with self._lock, self.transaction():
             self._require(article_id)
+            if keep_highlights:
+                self.highlights.orphan_article(article_id)
+            else:
+                self._conn.execute("DELETE FROM highlights WHERE article_id = ?", (article_id,))
             self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._queue(article_id, "delete")
+
+    def snapshot(self, article_id: int) -> ArticleSnapshot:
+        """The current version of an article as a highlight cites it."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT a.id, v.id AS version_id, v.title, s.name AS source, a.date, a.url, "
+                "v.content_hash FROM articles a JOIN article_versions v "
+                "ON v.id = a.current_version_id LEFT JOIN sources s ON s.id = a.source_id "
+                "WHERE a.id = ?",
+                (article_id,),
+            ).fetchone()
+        if row is None:
+            raise ArticleNotFound(article_id)
+        return ArticleSnapshot(
+            article_id=int(row["id"]),
+            version_id=int(row["version_id"]),
+            title=str(row["title"]),
+            source=row["source"],
+            date=row["date"],
+            url=row["url"],
+            content_hash=str(row["content_hash"]),
+        )
+
+    def find_articles_by(
+        self,
+        *,
+        url: str | None = None,
+        content_hash: str | None = None,
+        external_id: str | None = None,
+    ) -> list[int]:
+        """Articles matching a URL, a version's content hash (any version) or an external id."""
+        with self._lock:
+            if url:
+                rows = self._conn.execute(
+                    "SELECT id FROM articles WHERE url = ?", (url,)
+                ).fetchall()
+                if rows:
+                    return [int(r[0]) for r in rows]
+            if content_hash:
+                rows = self._conn.execute(
+                    "SELECT DISTINCT article_id FROM article_versions WHERE content_hash = ?",
+                    (content_hash,),
+                ).fetchall()
+                if rows:
+                    return [int(r[0]) for r in rows]
+            if external_id:
+                rows = self._conn.execute(
+                    "SELECT id FROM articles WHERE external_id = ?", (external_id,)
+                ).fetchall()
+                return [int(r[0]) for r in rows]
+        return []
+
+    def version_text(self, version_id: int) -> str:
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT body FROM article_versions WHERE id = ?", (version_id,)
+            ).fetchone()
+        if row is None:
+            raise LookupError(f"no article version {version_id}")
+        return str(row[0])
 
     def _require(self, article_id: int) -> None:
         if self._conn.execute("SELECT 1 FROM articles WHERE id = ?", (article_id,)).fetchone():
