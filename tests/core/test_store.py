@@ -149,7 +149,7 @@ def test_every_change_is_queued_for_the_index(store: Store) -> None:
     _, a = store.add_article(make(), origin=None, import_id=None)
     store.add_article(make("T2", "Other text."), origin=None, import_id=None)
     store.set_tags(a, ["trade", "energy"])
-    store.delete_article(a)
+    store.delete_article(a, keep_highlights=False)
     ops = [(c.article_id, c.op) for c in store.pending_changes()]
     assert ops == [(a, "upsert"), (a + 1, "upsert"), (a, "upsert"), (a, "delete")]
     store.clear_pending(store.pending_changes()[1].queue_id)
@@ -242,7 +242,8 @@ def test_an_older_library_is_upgraded_with_a_backup_and_keeps_its_data(tmp_path:
         conn.execute(statement)
     conn.execute("PRAGMA user_version = 1")
     conn.execute(
-        "INSERT INTO articles(id, title, added_at, updated_at) VALUES (1, 'Old', '2020-01-01T00:00:00+00:00', '2020-01-01T00:00:00+00:00')"
+        "INSERT INTO articles(id, title, added_at, updated_at) "
+        "VALUES (1, 'Old', '2020-01-01T00:00:00+00:00', '2020-01-01T00:00:00+00:00')"
     )
     conn.execute(
         "INSERT INTO article_versions(id, article_id, number, content_hash, title, body, "

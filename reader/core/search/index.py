@@ -1,0 +1,449 @@
+"""The search index: a Whoosh index derived from the library, never the source of truth.
+
+Only this package imports Whoosh. The index can always be thrown away and rebuilt from
+SQLite (:meth:`SearchIndex.rebuild` builds a new index beside the old one and swaps it in,
+so a cancelled or crashed rebuild leaves the old index working).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import logging
+import re
+import shutil
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import whoosh
+import whoosh.index
+from whoosh import query as wq
+from whoosh.collectors import TimeLimit, TimeLimitCollector
+
+from reader.core.errors import CoverageReaderError, QueryError
+from reader.core.models import SearchHit, SearchPage
+from reader.core.search import queries, vocabulary
+from reader.core.search.analysis import ENGLISH_STOP_WORDS, stem_term
+from reader.core.search.schema import SCHEMA_VERSION, build_schema
+from reader.core.search.snippets import lead, make_highlighter
+
+log = logging.getLogger(__name__)
+
+MARKER = "coverage-reader-index.json"
+#: A search that runs longer than this returns what it found so far (``partial``).
+TIME_LIMIT_S = 5.0
+#: How long a writer waits for another writer (a second copy of the app) to finish.
+WRITE_TIMEOUT_S = 30.0
+SORTS = ("relevance", "date", "date-asc")
+
+Bodies = Callable[[Sequence[int]], Mapping[int, str]]
+
+
+class IndexUnavailable(CoverageReaderError):
+    """The index folder is missing, damaged, or was made by another version."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDocument:
+    """What the index knows of one article."""
+
+    article_id: int
+    content_hash: str
+    title: str
+    body: str
+    source: str | None = None
+    dateline: str | None = None
+    author: str | None = None
+    tags: tuple[str, ...] = ()
+    date: datetime | None = None
+    language: str | None = None
+
+    def fields(self) -> dict[str, Any]:
+        fields: dict[str, Any] = {
+            "id": str(self.article_id),
+            "hash": self.content_hash,
+            "title": self.title,
+            "body": self.body,
+        }
+        for name in ("source", "dateline", "author", "language"):
+            value = getattr(self, name)
+            if value:
+                fields[name] = value
+        if self.tags:
+            fields["tags"] = ",".join(t.replace(",", " ") for t in self.tags)
+        if self.date is not None:
+            moment = self.date
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(UTC).replace(tzinfo=None)
+            fields["date"] = moment
+        return fields
+
+
+class SearchIndex:
+    """An open index folder. Thread-safe: searches may run while a writer works."""
+
+    def __init__(self, path: Path, ix: Any) -> None:
+        self.path = path
+        self._ix = ix
+        self._write_lock = threading.RLock()
+        self._read_lock = threading.RLock()
+        self._searcher: Any | None = None
+        self._stale = False
+
+    # -- opening ---------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = False) -> SearchIndex:
+        """Open the index at ``path``.
+
+        With ``create=True`` a new, empty index is made there (whatever was there is
+        removed: the index is derived data). Without it, a missing, damaged or
+        out-of-date index raises :class:`IndexUnavailable`, and the caller rebuilds.
+        """
+        _remove_leftovers(path)
+        if create:
+            return cls(path, _create(path))
+        if not path.is_dir():
+            raise IndexUnavailable("the index folder is missing")
+        try:
+            marker = json.loads((path / MARKER).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise IndexUnavailable(f"the index has no valid {MARKER}") from exc
+        if not isinstance(marker, dict) or marker.get("schema") != SCHEMA_VERSION:
+            raise IndexUnavailable("the index was made by another version of the app")
+        try:
+            # Whoosh leaves a damaged file open when it fails half-way; it is closed when
+            # the error is dropped, which would warn. The failure itself is reported.
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", ResourceWarning)
+                ix = _open_existing(path)
+                gc.collect()
+        except IndexUnavailable:
+            raise
+        except Exception as exc:  # damaged files fail in many ways; all mean "rebuild"
+            raise IndexUnavailable(f"the index is damaged ({type(exc).__name__}: {exc})") from None
+        return cls(path, ix)
+
+    def close(self) -> None:
+        with self._read_lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+        with self._write_lock:
+            self._ix.close()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def apply(self, upserts: Iterable[IndexDocument], deletes: Iterable[int]) -> None:
+        """Add or replace ``upserts`` and remove ``deletes`` in one commit."""
+        upserts = list(upserts)
+        deletes = list(deletes)
+        if not upserts and not deletes:
+            return
+        with self._write_lock:
+            writer = self._ix.writer(timeout=WRITE_TIMEOUT_S)
+            try:
+                for article_id in deletes:
+                    writer.delete_by_term("id", str(article_id))
+                for doc in upserts:
+                    writer.update_document(**doc.fields())
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        self._stale = True
+
+    def rebuild(
+        self,
+        documents: Iterable[IndexDocument],
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> int:
+        """Index ``documents`` into a new index and swap it in; returns how many.
+
+        If ``cancelled`` returns true, the new index is thrown away and the old one stays.
+        """
+        fresh_path = path_beside(self.path, ".new")
+        with self._write_lock:
+            fresh = _create(fresh_path)
+            writer = fresh.writer(limitmb=128)
+            count = 0
+            try:
+                for doc in documents:
+                    if cancelled is not None and count % 64 == 0 and cancelled():
+                        writer.cancel()
+                        fresh.close()
+                        shutil.rmtree(fresh_path, ignore_errors=True)
+                        return count
+                    writer.add_document(**doc.fields())
+                    count += 1
+                    if progress is not None and count % 256 == 0:
+                        progress(count)
+                writer.commit()
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                fresh.close()
+                shutil.rmtree(fresh_path, ignore_errors=True)
+                raise
+            fresh.close()
+            with self._read_lock:
+                if self._searcher is not None:
+                    self._searcher.close()
+                    self._searcher = None
+                self._ix.close()
+                old_path = path_beside(self.path, ".old")
+                shutil.rmtree(old_path, ignore_errors=True)
+                if self.path.exists():
+                    self.path.replace(old_path)
+                fresh_path.replace(self.path)
+                shutil.rmtree(old_path, ignore_errors=True)
+                self._ix = whoosh.index.open_dir(str(self.path))
+                self._stale = False
+        if progress is not None:
+            progress(count)
+        return count
+
+    # -- reading ---------------------------------------------------------------------
+
+    def doc_count(self) -> int:
+        with self._read_lock:
+            return int(self._current_searcher().doc_count())
+
+    def stored_state(self) -> dict[int, str]:
+        """article id -> content hash, for every indexed article (to check against the
+        library)."""
+        with self._read_lock:
+            searcher = self._current_searcher()
+            return {int(f["id"]): str(f["hash"]) for f in searcher.all_stored_fields()}
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        sort: str = "relevance",
+        bodies: Bodies | None = None,
+        snippet_chars: int = 240,
+    ) -> SearchPage:
+        """Run ``query``; return one page of hits with snippets (if ``bodies`` is given)."""
+        started = time.perf_counter()
+        if sort not in SORTS:
+            raise QueryError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        limit = max(0, limit)
+        offset = max(0, offset)
+        with self._read_lock:
+            searcher = self._current_searcher()
+            parsed = queries.parse(query, reader=searcher.reader())
+            results, partial = self._run(searcher, parsed.query, offset + limit, sort)
+            if (
+                results is not None
+                and results.is_empty()
+                and parsed.mode == "all"
+                and len(_query_stems(parsed.query)) > 1
+            ):
+                relaxed = queries.parse(query, reader=searcher.reader())
+                relaxed.query = _relax(relaxed.query)
+                results, partial = self._run(searcher, relaxed.query, offset + limit, sort)
+                if results is not None and not results.is_empty():
+                    parsed.mode = "any"
+                    parsed.notices.append(
+                        "No article has all of these words; showing articles with some of them."
+                    )
+            total = 0 if results is None else len(results)
+            hits: list[SearchHit] = []
+            if results is not None and limit:
+                page = list(results[offset : offset + limit])
+                texts = bodies([int(h["id"]) for h in page]) if bodies else {}
+                highlighter = make_highlighter(snippet_chars)
+                for hit in page:
+                    article_id = int(hit["id"])
+                    text = texts.get(article_id, "")
+                    snippet = ""
+                    if text:
+                        try:
+                            snippet = highlighter.highlight_hit(hit, "body", text=text, top=2)
+                        except (KeyError, IndexError):  # no body term matched this hit
+                            snippet = ""
+                        if not snippet:
+                            snippet = lead(text, snippet_chars)
+                    score = float(hit.score or 0.0) if sort == "relevance" else 0.0
+                    hits.append(SearchHit(article_id, score, snippet))
+            suggestion = self._suggestion(searcher, query, queries.free_words(query))
+        if partial:
+            parsed.notices.append(
+                f"The search took longer than {TIME_LIMIT_S:.0f} s and was stopped; "
+                "the results may be incomplete."
+            )
+        return SearchPage(
+            query=query,
+            hits=tuple(hits),
+            total=total,
+            total_is_exact=not (partial or parsed.partial),
+            suggestion=suggestion,
+            mode=parsed.mode,
+            partial=partial or parsed.partial,
+            elapsed_ms=(time.perf_counter() - started) * 1000,
+            notices=tuple(parsed.notices),
+        )
+
+    def more_like_this(
+        self, article_id: int, body: str, *, limit: int = 10
+    ) -> list[tuple[int, float]]:
+        """Articles whose text shares the most distinctive words with ``body``."""
+        with self._read_lock:
+            searcher = self._current_searcher()
+            docnum = searcher.document_number(id=str(article_id))
+            if docnum is None:
+                return []
+            results = searcher.more_like(docnum, "body", text=body, top=limit, numterms=16)
+            return [(int(hit["id"]), float(hit.score)) for hit in results]
+
+    def complete(self, prefix: str, *, limit: int = 10) -> list[str]:
+        """The most frequent words of the library that start with ``prefix``."""
+        prefix = prefix.strip().lower()
+        if not prefix:
+            return []
+        with self._read_lock:
+            reader = self._current_searcher().reader()
+            words, _cut = vocabulary.words_with_prefix(reader, prefix, limit=5000)
+            scored = [(vocabulary.body_frequency(reader, w), w) for w in words]
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [word for _, word in scored[:limit]]
+
+    # -- internals -------------------------------------------------------------------
+
+    def _current_searcher(self) -> Any:
+        if self._searcher is None:
+            self._searcher = self._ix.searcher()
+            self._stale = False
+        elif self._stale:
+            self._stale = False
+            self._searcher = self._searcher.refresh()
+        return self._searcher
+
+    @staticmethod
+    def _run(searcher: Any, q: wq.Query, limit: int, sort: str) -> tuple[Any | None, bool]:
+        if q is wq.NullQuery:
+            return None, False
+        kwargs: dict[str, Any] = {"limit": max(1, limit), "terms": True}
+        if sort != "relevance":
+            kwargs["sortedby"] = "date"
+            kwargs["reverse"] = sort == "date"
+        collector = TimeLimitCollector(
+            searcher.collector(**kwargs), timelimit=TIME_LIMIT_S, use_alarm=False
+        )
+        partial = False
+        try:
+            searcher.search_with_collector(q, collector)
+        except TimeLimit:
+            partial = True
+        return collector.results(), partial
+
+    @staticmethod
+    def _suggestion(searcher: Any, query: str, words: list[str]) -> str | None:
+        """The query with unknown words replaced by the closest words of the library."""
+        reader = searcher.reader()
+        replacements: dict[str, str] = {}
+        for word in dict.fromkeys(words):
+            if word in ENGLISH_STOP_WORDS or not 3 <= len(word) <= 40 or not word.isalpha():
+                continue
+            stem = stem_term(word)
+            if reader.doc_frequency("body", stem) or reader.doc_frequency("title", stem):
+                continue
+            found = vocabulary.suggest(reader, word)
+            if found is not None:
+                replacements[word] = found
+        if not replacements:
+            return None
+
+        def swap(m: re.Match[str]) -> str:
+            word = m.group(0)
+            new = replacements.get(word.lower())
+            if new is None:
+                return word
+            return new.capitalize() if word[:1].isupper() else new
+
+        return re.sub(queries.WORD_RE, swap, query)
+
+
+def path_beside(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """A rebuild that was killed leaves ``index.new`` or ``index.old`` behind."""
+    for suffix in (".new", ".old"):
+        leftover = path_beside(path, suffix)
+        if leftover.exists():
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _create(path: Path) -> Any:
+    if path.exists():
+        shutil.rmtree(path)
+    path.mkdir(parents=True, mode=0o700)
+    ix = whoosh.index.create_in(str(path), build_schema())
+    marker = {"schema": SCHEMA_VERSION, "whoosh": whoosh.versionstring()}
+    (path / MARKER).write_text(json.dumps(marker), encoding="utf-8")
+    return ix
+
+
+def _open_existing(path: Path) -> Any:
+    try:
+        if not whoosh.index.exists_in(str(path)):
+            raise IndexUnavailable("the index files are missing")
+        ix = whoosh.index.open_dir(str(path))
+        _probe(ix)
+    except IndexUnavailable:
+        raise
+    except Exception as exc:
+        message = f"the index is damaged ({type(exc).__name__}: {exc})"
+    else:
+        return ix
+    raise IndexUnavailable(message)
+
+
+def _probe(ix: Any) -> None:
+    """Touch every segment, so missing or truncated files are found now, not mid-search."""
+    with ix.searcher() as searcher:
+        for leaf, _offset in searcher.leaf_searchers():
+            reader = leaf.reader()
+            count = reader.doc_count_all()
+            if count:
+                reader.stored_fields(0)
+                reader.stored_fields(count - 1)
+            for _term in zip(range(1), reader.lexicon("body"), strict=False):
+                pass
+
+
+def _query_stems(q: wq.Query) -> set[str]:
+    return {text for _field, text in q.iter_all_terms()}
+
+
+def _relax(q: wq.Query) -> wq.Query:
+    """An all-words query made any-words (for the fallback when nothing has them all)."""
+    if isinstance(q, wq.And):
+        return wq.Or(list(q.subqueries), scale=0.9)
+    return q

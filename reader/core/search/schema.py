@@ -1,0 +1,52 @@
+"""The index schema: which fields exist, how each is analysed, what is stored.
+
+The index stores only what it needs to answer a search and to check itself against the
+library (article id and content hash); article text lives in SQLite and is read back for
+snippets. Body postings keep character offsets, so snippets are cut at stored offsets
+without analysing the text again.
+"""
+
+from __future__ import annotations
+
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT, Schema
+
+from reader.core.search.analysis import name_analyzer, text_analyzer
+
+#: Bumped whenever fields or analysis change; an index made with another version is
+#: rebuilt from the library on open.
+SCHEMA_VERSION = 1
+
+#: Words users may put before a colon, mapped to index fields.
+FIELD_ALIASES: dict[str, str] = {
+    "title": "title",
+    "body": "body",
+    "text": "body",
+    "source": "source",
+    "outlet": "source",
+    "dateline": "dateline",
+    "author": "author",
+    "by": "author",
+    "tag": "tags",
+    "tags": "tags",
+    "lang": "language",
+    "language": "language",
+    "date": "date",
+}
+
+#: Fields searched by words without a field name, and their weights.
+DEFAULT_FIELDS: dict[str, float] = {"title": 2.0, "body": 1.0}
+
+
+def build_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        hash=ID(stored=True),
+        title=TEXT(analyzer=text_analyzer(), field_boost=2.0, phrase=True),
+        body=TEXT(analyzer=text_analyzer(), phrase=True, chars=True, spelling=True),
+        source=TEXT(analyzer=name_analyzer(), phrase=True),
+        dateline=TEXT(analyzer=name_analyzer(), phrase=False),
+        author=TEXT(analyzer=name_analyzer(), phrase=True),
+        tags=KEYWORD(lowercase=True, commas=True, scorable=True),
+        language=ID(),
+        date=DATETIME(sortable=True),
+    )

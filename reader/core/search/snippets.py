@@ -1,0 +1,59 @@
+"""Snippets: short excerpts of an article with the matched words marked.
+
+Character offsets of every body term are stored in the index, so cutting a snippet never
+analyses the text again (Whoosh's "pinpoint" highlighting). The text itself comes from
+the library (SQLite), so the index stays small.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from whoosh.highlight import Formatter, Highlighter, PinpointFragmenter
+
+_SPACES = re.compile(r"\s+")
+_ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
+
+
+class MarkFormatter(Formatter):  # type: ignore[misc]
+    """``<mark>word</mark>``; everything else HTML-escaped; fragments joined by "…"."""
+
+    between = " … "
+
+    def _text(self, text: str) -> str:
+        return html.escape(_SPACES.sub(" ", text), quote=False)
+
+    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
+        word = text[token.startchar : token.endchar]
+        return f"<mark>{html.escape(word, quote=False)}</mark>"
+
+    def format(self, fragments: list[Any], replace: bool = False) -> str:
+        parts = [self.format_fragment(f, replace=replace).strip() for f in fragments]
+        joined = self.between.join(p for p in parts if p)
+        # A phrase reads as one mark: "<mark>joint press conference</mark>".
+        joined = _ADJACENT_MARKS.sub(r"\1", joined)
+        if not joined:
+            return ""
+        first, last = fragments[0], fragments[-1]
+        if first.startchar > 0:
+            joined = "… " + joined
+        if last.endchar < len(last.text):
+            joined += " …"
+        return joined
+
+
+def make_highlighter(chars: int) -> Highlighter:
+    fragmenter = PinpointFragmenter(maxchars=chars, surround=chars // 3, autotrim=True)
+    return Highlighter(fragmenter=fragmenter, formatter=MarkFormatter())
+
+
+def lead(text: str, chars: int) -> str:
+    """The opening of an article, for hits where no body word matched (a title hit)."""
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) <= chars:
+        return html.escape(text, quote=False)
+    cut = text.rfind(" ", 0, chars)
+    cut = cut if cut > chars // 2 else chars
+    return html.escape(text[:cut], quote=False) + " …"
