@@ -148,7 +148,11 @@ class SearchHit:
     article_id: int
     score: float
     #: Body excerpt with matches wrapped in ``<mark>…</mark>``; other text is HTML-escaped.
+    #: When only a note matched, the note's excerpt (and ``matched_in`` says so).
     snippet: str
+    #: Where the query matched: any of "title", "body", "note", "highlight", "tags",
+    #: "source", "dateline", "author", "color", "language", "date".
+    matched_in: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -65,20 +65,36 @@ class IndexDocument:
     tags: tuple[str, ...] = ()
     date: datetime | None = None
     language: str | None = None
+    #: The user's annotations: highlighted passages, notes, their colours and tags.
+    highlights: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    colors: tuple[str, ...] = ()
+    highlight_tags: tuple[str, ...] = ()
+    #: What :meth:`SearchIndex.stored_state` reports for this document (defaults to the
+    #: content hash; the library adds a fingerprint of the annotations).
+    stamp: str = ""
 
     def fields(self) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "id": str(self.article_id),
-            "hash": self.content_hash,
+            "hash": self.stamp or self.content_hash,
             "title": self.title,
             "body": self.body,
         }
+        notes = [n for n in self.notes if n.strip()]
+        if notes:
+            fields["note"] = "\n\n".join(notes)
+        if self.highlights:
+            fields["highlight"] = "\n\n".join(self.highlights)
+        if self.colors:
+            fields["color"] = ",".join(sorted(set(self.colors)))
         for name in ("source", "dateline", "author", "language"):
             value = getattr(self, name)
             if value:
                 fields[name] = value
-        if self.tags:
-            fields["tags"] = ",".join(t.replace(",", " ") for t in self.tags)
+        tags = dict.fromkeys((*self.tags, *self.highlight_tags))
+        if tags:
+            fields["tags"] = ",".join(t.replace(",", " ") for t in tags)
         if self.date is not None:
             moment = self.date
             if moment.tzinfo is not None:
@@ -277,19 +293,17 @@ class SearchIndex:
                 page = list(results[offset : offset + limit])
                 texts = bodies([int(h["id"]) for h in page]) if bodies else {}
                 highlighter = make_highlighter(snippet_chars)
+                note_highlighter = make_highlighter(snippet_chars, surround=snippet_chars)
                 for hit in page:
                     article_id = int(hit["id"])
-                    text = texts.get(article_id, "")
-                    snippet = ""
-                    if text:
-                        try:
-                            snippet = highlighter.highlight_hit(hit, "body", text=text, top=2)
-                        except (KeyError, IndexError):  # no body term matched this hit
-                            snippet = ""
-                        if not snippet:
-                            snippet = lead(text, snippet_chars)
+                    matched = tuple(dict.fromkeys(f for f, _t in hit.matched_terms()))
+                    snippet = _snippet(
+                        highlighter, note_highlighter, hit, texts.get(article_id, ""), matched
+                    )
+                    if not snippet and bodies is not None:
+                        snippet = lead(texts.get(article_id, ""), snippet_chars)
                     score = float(hit.score or 0.0) if sort == "relevance" else 0.0
-                    hits.append(SearchHit(article_id, score, snippet))
+                    hits.append(SearchHit(article_id, score, snippet, _where(matched)))
             suggestion = self._suggestion(searcher, query, queries.free_words(query))
         if partial:
             parsed.notices.append(
@@ -339,8 +353,12 @@ class SearchIndex:
             self._searcher = self._ix.searcher()
             self._stale = False
         elif self._stale:
+            # A new searcher, not Searcher.refresh(): refresh reuses the reader of a
+            # segment whose deletions changed (it compares segments by id), so deleted
+            # articles would still be found; and it cannot refresh an empty index.
             self._stale = False
-            self._searcher = self._searcher.refresh()
+            self._searcher.close()
+            self._searcher = self._ix.searcher()
         return self._searcher
 
     @staticmethod
@@ -386,6 +404,45 @@ class SearchIndex:
             return new.capitalize() if word[:1].isupper() else new
 
         return re.sub(queries.WORD_RE, swap, query)
+
+
+def _snippet(
+    highlighter: Any, note_highlighter: Any, hit: Any, body: str, matched: tuple[str, ...]
+) -> str:
+    """Marked excerpt of the body, or of the note when only the note matched."""
+    if body and "body" in matched:
+        try:
+            snippet: str = highlighter.highlight_hit(hit, "body", text=body, top=2)
+        except (KeyError, IndexError):
+            snippet = ""
+        if snippet:
+            return snippet
+    if "note" in matched and "body" not in matched and "title" not in matched:
+        note = hit.get("note") or ""
+        try:
+            marked: str = note_highlighter.highlight_hit(hit, "note", text=note, top=1)
+        except (KeyError, IndexError):
+            marked = ""
+        if marked:
+            return "Note: " + marked
+    return ""
+
+
+def _where(matched: tuple[str, ...]) -> tuple[str, ...]:
+    order = (
+        "title",
+        "body",
+        "note",
+        "highlight",
+        "tags",
+        "color",
+        "source",
+        "dateline",
+        "author",
+        "language",
+        "date",
+    )
+    return tuple(f for f in order if f in matched)
 
 
 def path_beside(path: Path, suffix: str) -> Path:

@@ -14,7 +14,7 @@ from reader.core.search.analysis import name_analyzer, text_analyzer
 
 #: Bumped whenever fields or analysis change; an index made with another version is
 #: rebuilt from the library on open.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Words users may put before a colon, mapped to index fields.
 FIELD_ALIASES: dict[str, str] = {
@@ -31,10 +31,17 @@ FIELD_ALIASES: dict[str, str] = {
     "lang": "language",
     "language": "language",
     "date": "date",
+    "note": "note",
+    "notes": "note",
+    "highlight": "highlight",
+    "highlights": "highlight",
+    "quote": "highlight",
+    "color": "color",
+    "colour": "color",
 }
 
 #: Fields searched by words without a field name, and their weights.
-DEFAULT_FIELDS: dict[str, float] = {"title": 2.0, "body": 1.0}
+DEFAULT_FIELDS: dict[str, float] = {"title": 2.0, "body": 1.0, "note": 1.5}
 
 
 def build_schema() -> Schema:
@@ -46,7 +53,12 @@ def build_schema() -> Schema:
         source=TEXT(analyzer=name_analyzer(), phrase=True),
         dateline=TEXT(analyzer=name_analyzer(), phrase=False),
         author=TEXT(analyzer=name_analyzer(), phrase=True),
+        # Article tags and the tags of its highlights.
         tags=KEYWORD(lowercase=True, commas=True, scorable=True),
+        # The user's own words: notes (stored, for snippets), highlighted passages, colours.
+        note=TEXT(analyzer=text_analyzer(), phrase=True, chars=True, stored=True),
+        highlight=TEXT(analyzer=text_analyzer(), phrase=True),
+        color=KEYWORD(lowercase=True, commas=True),
         language=ID(),
         date=DATETIME(sortable=True),
     )

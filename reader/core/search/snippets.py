@@ -44,8 +44,32 @@ class MarkFormatter(Formatter):  # type: ignore[misc]
         return joined
 
 
-def make_highlighter(chars: int) -> Highlighter:
-    fragmenter = PinpointFragmenter(maxchars=chars, surround=chars // 3, autotrim=True)
+class Fragmenter(PinpointFragmenter):  # type: ignore[misc]
+    """Whoosh's pinpoint fragmenter, except that it keeps the first and last words of the
+    text (its autotrim drops the first word even when a fragment starts the text)."""
+
+    @staticmethod
+    def _autotrim(fragment: Any) -> None:
+        text = fragment.text
+        start, end = fragment.startchar, fragment.endchar
+        if start > 0:
+            space = text.find(" ", start, end)
+            if space > 0:
+                start = space + 1
+        if end < len(text):
+            space = text.rfind(" ", start, end)
+            if space > 0:
+                end = space
+        if fragment.matches:
+            start = min(start, fragment.matches[0].startchar)
+            end = max(end, fragment.matches[-1].endchar)
+        fragment.startchar, fragment.endchar = start, end
+
+
+def make_highlighter(chars: int, *, surround: int | None = None) -> Highlighter:
+    fragmenter = Fragmenter(
+        maxchars=chars, surround=chars // 3 if surround is None else surround, autotrim=True
+    )
     return Highlighter(fragmenter=fragmenter, formatter=MarkFormatter())
 
 

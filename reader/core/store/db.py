@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+from reader.core.annotations.model import Highlight
 from reader.core.errors import ArticleNotFound, LibraryError
 from reader.core.models import (
     PARAGRAPH_SEPARATOR,
@@ -24,13 +25,19 @@ from reader.core.models import (
     ArticleSummary,
     StoredArticle,
 )
-from reader.core.store.highlights import ArticleSnapshot, HighlightStore
+from reader.core.store.highlights import ArticleSnapshot, HighlightStore, fingerprint
 from reader.core.store.migrations import SCHEMA_VERSION, ensure_supported, migrate
 
 AddOutcome = Literal["imported", "updated", "duplicate"]
 SortKey = Literal["date", "title", "source", "added"]
 
 __all__ = ["SCHEMA_VERSION", "AddOutcome", "ImportFileRecord", "PendingChange", "Store"]
+
+
+def index_stamp(content_hash: str, highlights: Sequence[Highlight]) -> str:
+    """The version stamp the index stores for an article: its text and its highlights."""
+    mark = fingerprint(highlights)
+    return f"{content_hash}+{mark}" if mark else content_hash
 
 
 def utcnow() -> str:
@@ -560,15 +567,18 @@ class Store:
             last = ids[-1]
 
     def index_state(self) -> dict[int, str]:
-        """article id -> content hash of its current version (what the index must hold)."""
+        """article id -> what the index must hold of it: the content hash of its current
+        version, and a fingerprint of its highlights (see :func:`index_stamp`)."""
         with self._lock:
-            return {
+            hashes = {
                 int(r[0]): str(r[1])
                 for r in self._conn.execute(
                     "SELECT a.id, v.content_hash FROM articles a "
                     "JOIN article_versions v ON v.id = a.current_version_id"
                 )
             }
+            highlights = self.highlights.by_articles()
+        return {i: index_stamp(h, highlights.get(i, ())) for i, h in hashes.items()}
 
     def _tags_for(self, article_ids: Sequence[int]) -> dict[int, tuple[str, ...]]:
         result: dict[int, list[str]] = {}

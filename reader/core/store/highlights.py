@@ -3,6 +3,7 @@ and lock, and takes part in its transactions."""
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 import threading
 import uuid
@@ -96,6 +97,25 @@ class HighlightStore:
                     tuple(article_ids),
                 )
             }
+
+    def by_articles(self, article_ids: Sequence[int] | None = None) -> dict[int, list[Highlight]]:
+        """Highlights grouped by article (all articles with highlights when ``None``)."""
+        grouped: dict[int, list[Highlight]] = {}
+        if article_ids is None:
+            found = self._select("WHERE article_id IS NOT NULL ORDER BY article_id, start, id", ())
+        else:
+            found = []
+            ids = list(article_ids)
+            for start in range(0, len(ids), 500):
+                chunk = tuple(ids[start : start + 500])
+                marks = ",".join("?" * len(chunk))
+                found += self._select(
+                    f"WHERE article_id IN ({marks}) ORDER BY article_id, start, id", chunk
+                )
+        for highlight in found:
+            assert highlight.article_id is not None
+            grouped.setdefault(highlight.article_id, []).append(highlight)
+        return grouped
 
     def _select(self, where: str, args: tuple[Any, ...]) -> list[Highlight]:
         with self._lock:
@@ -289,6 +309,18 @@ class HighlightStore:
                     "INSERT OR IGNORE INTO highlight_tags(highlight_id, tag) VALUES (?, ?)",
                     (highlight_id, tag),
                 )
+
+
+def fingerprint(highlights: Sequence[Highlight]) -> str:
+    """A short digest of what the search index holds of an article's highlights (so that
+    a check can tell an index that missed an annotation change)."""
+    if not highlights:
+        return ""
+    digest = hashlib.sha256()
+    for h in sorted(highlights, key=lambda h: h.id):
+        parts = (str(h.id), h.color, h.note, h.exact, "\x1f".join(h.tags))
+        digest.update("\x1e".join(parts).encode("utf-8") + b"\x1d")
+    return digest.hexdigest()[:16]
 
 
 def _check_color(color: str) -> None:

@@ -1,0 +1,507 @@
+"""The ``coverage-reader`` command line: the same core as the window, for scripting.
+
+Exit codes: 0 success; 1 some inputs failed (the rest were imported) or a check found
+problems; 2 usage errors; 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import json
+import re
+import shutil
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from reader import __version__
+from reader.core.annotations.model import COLORS, DEFAULT_COLOR, Highlight
+from reader.core.errors import ArticleNotFound, CoverageReaderError, QueryError
+from reader.core.library import ImportProgress, Library
+from reader.core.models import ArticleSummary, StoredArticle
+
+EXIT_OK = 0
+EXIT_PARTIAL = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> Any:  # argparse exits with 2 as well; keep the text
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--library",
+        metavar="DIR",
+        type=Path,
+        default=argparse.SUPPRESS,
+        help="library folder (default: $COVERAGE_READER_LIBRARY or the per-user data folder)",
+    )
+    parser = _Parser(
+        prog="coverage-reader",
+        description="Read, search and annotate news coverage offline.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"coverage-reader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("import", parents=[common], help="import files or folders")
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print a JSON summary")
+
+    p = sub.add_parser("list", parents=[common], help="list the articles")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+    p.add_argument("--sort", choices=["date", "title", "source", "added"], default="date")
+    p.add_argument("--limit", type=_positive_int, default=None)
+
+    p = sub.add_parser("show", parents=[common], help="show one article")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("search", parents=[common], help="search the library")
+    p.add_argument("query", metavar="QUERY", nargs="+")
+    p.add_argument("--limit", type=_positive_int, default=20)
+    p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser("check", parents=[common], help="verify the database and the index")
+    p.add_argument("--repair", action="store_true", help="rebuild the index if it disagrees")
+
+    p = sub.add_parser("similar", parents=[common], help="articles like this one")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("--limit", type=_positive_int, default=10)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("imports", parents=[common], help="the import log (manifest)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("highlight", parents=[common], help="highlight a passage of an article")
+    p.add_argument("id", type=int, metavar="ARTICLE_ID")
+    p.add_argument("--quote", required=True, help="the exact text to highlight")
+    p.add_argument(
+        "--occurrence", type=_positive_int, default=1, help="which appearance of the quote"
+    )
+    p.add_argument("--color", choices=COLORS, default=DEFAULT_COLOR)
+    p.add_argument("--note", default="", help="a note (plain text or Markdown)")
+    p.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("highlights", parents=[common], help="list highlights")
+    p.add_argument("id", type=int, nargs="?", metavar="ARTICLE_ID")
+    p.add_argument("--orphans", action="store_true", help="only highlights that lost their text")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser("export", parents=[common], help="export highlights")
+    p.add_argument("--format", required=True, choices=["markdown", "json", "csv", "html"])
+    p.add_argument("--query", help="only the highlights of articles matching this search")
+    p.add_argument("--article", type=int, action="append", help="only this article (repeatable)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of stdout")
+
+    p = sub.add_parser(
+        "import-annotations", parents=[common], help="import W3C Web Annotation JSON"
+    )
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    out = sys.stdout
+    try:
+        with Library.open(getattr(args, "library", None)) as library:
+            for notice in library.notices:
+                print(f"note: {notice}", file=sys.stderr)
+            handler = _COMMANDS[args.command]
+            return handler(library, args, out)
+    except KeyboardInterrupt:
+        print("interrupted; everything imported so far is kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except QueryError as exc:
+        print(f"coverage-reader: bad query: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except ArticleNotFound as exc:
+        print(f"coverage-reader: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+    except CoverageReaderError as exc:
+        print(f"coverage-reader: {exc}", file=sys.stderr)
+        return EXIT_PARTIAL
+
+
+# -- commands ------------------------------------------------------------------------
+
+
+def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    missing = [p for p in args.paths if not p.exists() and not p.is_symlink()]
+    for path in missing:
+        print(f"coverage-reader: {path}: no such file or folder", file=sys.stderr)
+    bar = _ProgressBar() if sys.stderr.isatty() else None
+    # Ctrl+C asks the import to stop after the file it is reading (so the summary counts
+    # exactly what was kept); a second Ctrl+C stops at once (still without damage).
+    stop = threading.Event()
+
+    def on_interrupt(signum: int, frame: object) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+
+    previous = signal.signal(signal.SIGINT, on_interrupt)
+    try:
+        report = library.import_paths(
+            [p for p in args.paths if p not in missing],
+            progress=bar.update if bar else None,
+            cancelled=stop.is_set,
+        )
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if bar:
+            bar.close()
+    failed = [{"path": str(p), "reason": "no such file or folder"} for p in missing]
+    failed += [{"path": f.path, "reason": f.reason} for f in report.failed]
+    if args.json:
+        summary = report.as_dict()
+        summary["failed"] = failed
+        print(json.dumps(summary, ensure_ascii=False), file=out)
+    else:
+        print(
+            f"imported {report.imported}, updated {report.updated}, "
+            f"duplicates {report.duplicates}, failed {len(failed)}",
+            file=out,
+        )
+        for item in failed:
+            print(f"failed: {item['path']}: {item['reason']}", file=sys.stderr)
+        for problem in report.problems:
+            print(f"warning: {problem}", file=sys.stderr)
+    if report.cancelled:
+        print("interrupted; everything imported so far is kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_PARTIAL if failed or report.problems else EXIT_OK
+
+
+def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    rows = library.list_articles(sort=args.sort, descending=args.sort != "title", limit=args.limit)
+    if args.json:
+        for row in rows:
+            print(json.dumps(_summary_json(row), ensure_ascii=False), file=out)
+        return EXIT_OK
+    if not rows:
+        print("The library is empty. Import files with: coverage-reader import PATH", file=out)
+        return EXIT_OK
+    for row in rows:
+        date = row.date.isoformat()[:10] if row.date else "----------"
+        source = (row.source or "")[:24]
+        print(f"{row.id:>6}  {date}  {source:<24}  {row.title}", file=out)
+    return EXIT_OK
+
+
+def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    article = library.get_article(args.id)
+    if args.json:
+        data = _article_json(article)
+        data["paragraphs"] = list(article.paragraphs)
+        print(json.dumps(data, ensure_ascii=False), file=out)
+        return EXIT_OK
+    print(article.title, file=out)
+    meta = " · ".join(
+        part
+        for part in (
+            article.source,
+            article.dateline,
+            article.date.isoformat().replace("T", " ") if article.date else None,
+            article.url,
+        )
+        if part
+    )
+    if meta:
+        print(meta, file=out)
+    print(file=out)
+    print("\n\n".join(article.paragraphs), file=out)
+    return EXIT_OK
+
+
+def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    query = " ".join(args.query)
+    page = library.search(query, limit=args.limit, sort=args.sort)
+    articles = {a.id: a for a in library.get_articles([h.article_id for h in page.hits])}
+    if args.json:
+        for hit in page.hits:
+            article = articles.get(hit.article_id)
+            if article is None:
+                continue
+            data = _article_json(article)
+            data["score"] = round(hit.score, 4)
+            data["snippet"] = hit.snippet
+            data["matched_in"] = list(hit.matched_in)
+            print(json.dumps(data, ensure_ascii=False), file=out)
+    else:
+        tty = out.isatty()
+        count = f"{page.total}" if page.total_is_exact else f"about {page.total}"
+        print(f"{count} result{'s' if page.total != 1 else ''} for {query!r}", file=out)
+        for hit in page.hits:
+            article = articles.get(hit.article_id)
+            if article is None:
+                continue
+            date = article.date.isoformat()[:10] if article.date else ""
+            meta = " · ".join(p for p in (article.source, date) if p)
+            where = [w for w in hit.matched_in if w in ("note", "highlight", "tags", "color")]
+            if where:
+                meta = " · ".join(p for p in (meta, "in your " + ", ".join(where)) if p)
+            print(f"\n[{article.id}] {article.title}" + (f"  ({meta})" if meta else ""), file=out)
+            print(f"    {_render_snippet(hit.snippet, tty)}", file=out)
+    for notice in page.notices:
+        print(f"note: {notice}", file=sys.stderr)
+    if page.suggestion:
+        print(f"Did you mean: {page.suggestion}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_check(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    report = library.check(repair=args.repair)
+    print(f"{report.articles} articles in the library, {report.indexed} in the index", file=out)
+    for problem in report.problems:
+        print(f"problem: {problem}", file=out)
+    if report.repaired:
+        after = library.check()
+        if after.ok:
+            print("repaired: the index was rebuilt from the library", file=out)
+            return EXIT_OK
+        for problem in after.problems:
+            print(f"still wrong: {problem}", file=out)
+        return EXIT_PARTIAL
+    if report.ok:
+        print("ok", file=out)
+        return EXIT_OK
+    print("run 'coverage-reader check --repair' to rebuild the index", file=out)
+    return EXIT_PARTIAL
+
+
+def cmd_similar(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    similar = library.more_like_this(args.id, limit=args.limit)
+    articles = {a.id: a for a in library.get_articles([i for i, _ in similar])}
+    for article_id, score in similar:
+        article = articles.get(article_id)
+        if article is None:
+            continue
+        if args.json:
+            data = _article_json(article)
+            data["score"] = round(score, 4)
+            print(json.dumps(data, ensure_ascii=False), file=out)
+        else:
+            print(f"{article.id:>6}  {score:6.2f}  {article.title}", file=out)
+    return EXIT_OK
+
+
+def cmd_imports(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    for row in library.import_log():
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False), file=out)
+        else:
+            reason = f"  ({row['message']})" if row["message"] else ""
+            print(f"{row['logged_at']}  {row['outcome']:<9}  {row['path']}{reason}", file=out)
+    return EXIT_OK
+
+
+def cmd_highlight(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    highlight = library.highlight_quote(
+        args.id,
+        args.quote,
+        occurrence=args.occurrence,
+        color=args.color,
+        note=args.note,
+        tags=args.tag,
+    )
+    if args.json:
+        print(json.dumps(_highlight_json(highlight), ensure_ascii=False), file=out)
+    else:
+        print(
+            f"highlight {highlight.id}: {highlight.color}, characters "
+            f"{highlight.start}-{highlight.end} of article {args.id}",
+            file=out,
+        )
+    return EXIT_OK
+
+
+def cmd_highlights(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.id is not None:
+        library.get_article(args.id)
+    found = library.orphans() if args.orphans else library.highlights(args.id)
+    if args.orphans and args.id is not None:
+        found = [h for h in found if h.article_id == args.id]
+    for h in found:
+        if args.json:
+            print(json.dumps(_highlight_json(h), ensure_ascii=False), file=out)
+            continue
+        where = f"article {h.article_id}" if h.article_id is not None else "no article"
+        status = h.anchor if h.anchor == "exact" else f"{h.anchor} {h.confidence:.2f}"
+        print(f"{h.id:>6}  {h.color:<7} {where}, {h.start}-{h.end} ({status})", file=out)
+        print(f"        “{h.exact}”", file=out)
+        if h.note:
+            print(f"        note: {h.note}", file=out)
+        if h.tags:
+            print(f"        tags: {', '.join(h.tags)}", file=out)
+    if not found and not args.json:
+        print("No highlights.", file=out)
+    return EXIT_OK
+
+
+def cmd_export(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    text = library.export_highlights(args.format, query=args.query, article_ids=args.article)
+    if args.out is None:
+        out.write(text)
+        return EXIT_OK
+    tmp = args.out.with_name(args.out.name + ".part")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="")
+        tmp.replace(args.out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        print(f"coverage-reader: {args.out}: cannot write: {exc.strerror}", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def cmd_import_annotations(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    report = library.import_annotations(args.file)
+    if args.json:
+        data = {
+            "imported": report.imported,
+            "duplicates": report.duplicates,
+            "orphans": list(report.orphans),
+        }
+        print(json.dumps(data, ensure_ascii=False), file=out)
+    else:
+        print(
+            f"imported {report.imported}, duplicates {report.duplicates}, "
+            f"orphans {len(report.orphans)}",
+            file=out,
+        )
+        for orphan in report.orphans:
+            print(f"orphan: {orphan}", file=sys.stderr)
+    return EXIT_OK
+
+
+_COMMANDS = {
+    "highlight": cmd_highlight,
+    "highlights": cmd_highlights,
+    "export": cmd_export,
+    "import-annotations": cmd_import_annotations,
+    "import": cmd_import,
+    "list": cmd_list,
+    "show": cmd_show,
+    "search": cmd_search,
+    "check": cmd_check,
+    "similar": cmd_similar,
+    "imports": cmd_imports,
+}
+
+
+# -- helpers -------------------------------------------------------------------------
+
+
+def _summary_json(row: ArticleSummary | StoredArticle) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "date": row.date.isoformat() if row.date else None,
+        "source": row.source,
+        "dateline": row.dateline,
+        "language": row.language,
+        "url": row.url,
+        "tags": list(row.tags),
+        "read": row.is_read,
+    }
+
+
+def _highlight_json(h: Highlight) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "uid": h.uid,
+        "article_id": h.article_id,
+        "color": h.color,
+        "quote": h.exact,
+        "note": h.note,
+        "tags": list(h.tags),
+        "start": h.start,
+        "end": h.end,
+        "anchor": h.anchor,
+        "confidence": round(h.confidence, 4),
+        "created": h.created_at.isoformat(),
+        "modified": h.modified_at.isoformat(),
+    }
+
+
+def _article_json(article: StoredArticle) -> dict[str, Any]:
+    data = _summary_json(article)
+    data["author"] = article.author
+    data["version"] = article.version
+    data["content_hash"] = article.content_hash
+    return data
+
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def _render_snippet(snippet: str, tty: bool) -> str:
+    if tty:
+        text = _MARK.sub(lambda m: f"\x1b[1;7m{m[1]}\x1b[0m", snippet)
+    else:
+        text = _MARK.sub(lambda m: f"[{m[1]}]", snippet)
+    return html.unescape(text)
+
+
+class _ProgressBar:
+    """A terminal progress bar (files, articles/s, ETA) on stderr."""
+
+    def __init__(self) -> None:
+        from tqdm import tqdm
+
+        # tqdm reads the terminal's size and hides the bar on a 0-row terminal (a bare
+        # pty, some CI consoles): give it the size with a sensible fallback.
+        size = shutil.get_terminal_size((100, 24))
+        self._bar = tqdm(
+            total=0,
+            unit="file",
+            file=sys.stderr,
+            ncols=size.columns or 100,
+            nrows=size.lines or 24,
+            leave=False,
+        )
+
+    def update(self, progress: ImportProgress) -> None:
+        if self._bar.total != progress.files_total:
+            self._bar.total = progress.files_total
+            self._bar.refresh()
+        self._bar.n = progress.files_done
+        self._bar.set_postfix_str(
+            f"{progress.articles} articles, {progress.articles_per_second:.0f}/s", refresh=False
+        )
+        self._bar.refresh()
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

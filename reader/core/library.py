@@ -1,0 +1,771 @@
+"""The ``Library`` facade: the only way into the core for the window and the command line.
+
+A library is a folder holding ``library.sqlite`` (the source of truth) and ``index/``
+(the Whoosh search index, derived from the database and rebuilt from it whenever it is
+missing, stale or damaged).
+
+Every change is written to SQLite first, in the same transaction as a row in the index
+queue; the index is then brought up to date from the queue, and the rows are removed only
+after the index has committed. A process that dies in between leaves the rows behind, and
+the next :meth:`Library.open` (or :meth:`Library.sync_index`) finishes the work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+import platformdirs
+
+from reader.core import ingest
+from reader.core.annotations.anchoring import describe, find_occurrence, reanchor
+from reader.core.annotations.commands import (
+    Command,
+    CreateHighlight,
+    DeleteHighlights,
+    UndoStack,
+    UpdateHighlight,
+)
+from reader.core.annotations.export import AnnotationFormatError, export, parse_w3c
+from reader.core.annotations.model import DEFAULT_COLOR, Highlight
+from reader.core.errors import IngestError, LibraryError
+from reader.core.models import ArticleSummary, SearchPage, StoredArticle
+from reader.core.resources import seed_files
+from reader.core.search import IndexDocument, IndexUnavailable, SearchIndex
+from reader.core.store import ImportFileRecord, Store
+from reader.core.store.db import SortKey, index_stamp
+from reader.core.store.db import utcnow as _utcnow
+from reader.core.store.highlights import ArticleSnapshot
+
+log = logging.getLogger(__name__)
+
+ENV_LIBRARY = "COVERAGE_READER_LIBRARY"
+DB_NAME = "library.sqlite"
+INDEX_DIR = "index"
+APP_NAME = "coverage-reader"
+
+#: During an import the index catches up at least this often (seconds), so the first
+#: articles become searchable while the rest are still being read.
+SYNC_INTERVAL = 2.0
+SYNC_BATCH = 500
+
+
+def default_library_path() -> Path:
+    """``$COVERAGE_READER_LIBRARY`` if set, else the platform's per-user data folder."""
+    env = os.environ.get(ENV_LIBRARY)
+    if env:
+        return Path(env).expanduser()
+    return platformdirs.user_data_path(APP_NAME, appauthor=False) / "library"
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProgress:
+    files_done: int
+    files_total: int
+    articles: int
+    current: str | None
+    elapsed: float
+
+    @property
+    def articles_per_second(self) -> float:
+        return self.articles / self.elapsed if self.elapsed > 0 else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class FailedFile:
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class ImportReport:
+    imported: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    failed: list[FailedFile] = field(default_factory=list)
+    #: Partial problems inside files that otherwise imported ("x.jsonl: line 7: …").
+    problems: list[str] = field(default_factory=list)
+    files: int = 0
+    cancelled: bool = False
+    article_ids: list[int] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "imported": self.imported,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
+            "problems": list(self.problems),
+            "cancelled": self.cancelled,
+        }
+
+
+@dataclass(slots=True)
+class AnnotationImportReport:
+    imported: int = 0
+    duplicates: int = 0
+    #: Highlights whose article or passage was not found: kept as orphans, listed here.
+    orphans: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        return {"imported": self.imported, "duplicates": self.duplicates, "orphans": self.orphans}
+
+
+@dataclass(frozen=True, slots=True)
+class CheckReport:
+    problems: tuple[str, ...]
+    repaired: bool
+    articles: int
+    indexed: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class Library:
+    """An open library folder. Thread-safe; use as a context manager or call close()."""
+
+    def __init__(
+        self,
+        path: Path,
+        store: Store,
+        index: SearchIndex,
+        notices: list[str],
+    ) -> None:
+        self.path = path
+        self._store = store
+        self._index = index
+        self._sync_lock = threading.Lock()
+        self._undo = UndoStack()
+        #: Things the user should be told about opening (an index rebuilt, say).
+        self.notices = notices
+
+    # -- opening and closing ----------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path | None = None, *, import_seeds: bool = True) -> Library:
+        path = (path or default_library_path()).expanduser().resolve()
+        _make_private_dir(path)
+        store = Store(path / DB_NAME)
+        notices: list[str] = []
+        try:
+            index = cls._open_index(path, store, notices)
+            library = cls(path, store, index, notices)
+            # Finish what a process that died mid-change left queued, then make sure the
+            # index holds exactly the library's articles.
+            library.sync_index()
+            if index.doc_count() != store.article_count():
+                notices.append("The search index was out of date and has been rebuilt.")
+                library.rebuild_index()
+            if import_seeds and store.get_meta("seeded") is None:
+                if store.article_count() == 0:
+                    library.import_paths(seed_files())
+                store.set_meta("seeded", "1")
+        except BaseException:
+            store.close()
+            raise
+        return library
+
+    @staticmethod
+    def _open_index(path: Path, store: Store, notices: list[str]) -> SearchIndex:
+        index_path = path / INDEX_DIR
+        existed = index_path.exists()
+        try:
+            index = SearchIndex.open(index_path, create=not existed)
+        except IndexUnavailable as exc:
+            notices.append(f"The search index was rebuilt from the library ({exc}).")
+            log.warning("rebuilding search index: %s", exc)
+            index = SearchIndex.open(index_path, create=True)
+            _rebuild(store, index)
+            return index
+        if not existed and store.article_count():
+            notices.append("The search index was missing and has been rebuilt.")
+            _rebuild(store, index)
+        return index
+
+    def close(self) -> None:
+        try:
+            self._index.close()
+        finally:
+            self._store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- importing --------------------------------------------------------------------
+
+    def import_paths(
+        self,
+        paths: Iterable[Path],
+        *,
+        progress: Callable[[ImportProgress], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportReport:
+        """Import files and folders. A bad file is reported and never stops the rest, and
+        never changes what is already in the library (each file is one transaction).
+
+        ``cancelled`` is polled between files; KeyboardInterrupt is handled the same way
+        (the file being read is rolled back, everything before it is kept and indexed).
+        """
+        report = ImportReport()
+        started = time.monotonic()
+        import_id = self._store.begin_import()
+        status = "done"
+        last_sync = started
+        try:
+            entries = [e for e in ingest.iter_input_files(list(paths)) if not self._is_own(e)]
+            total = len(entries)
+            if progress:
+                progress(ImportProgress(0, total, 0, None, 0.0))
+            for done, entry in enumerate(entries, start=1):
+                if cancelled is not None and cancelled():
+                    status = "cancelled"
+                    report.cancelled = True
+                    break
+                self._import_one(import_id, entry, report)
+                report.files += 1
+                now = time.monotonic()
+                if now - last_sync >= SYNC_INTERVAL or (self._store.pending_count() >= SYNC_BATCH):
+                    self.sync_index()
+                    last_sync = time.monotonic()
+                if progress:
+                    progress(
+                        ImportProgress(
+                            done,
+                            total,
+                            report.imported + report.updated,
+                            str(entry.path if isinstance(entry, IngestError) else entry),
+                            now - started,
+                        )
+                    )
+        except KeyboardInterrupt:
+            status = "interrupted"
+            report.cancelled = True
+        finally:
+            self._store.finish_import(import_id, status)
+        self.sync_index()
+        return report
+
+    def _is_own(self, entry: Path | IngestError) -> bool:
+        """True for the library's own files (a user may import a folder that holds it)."""
+        if isinstance(entry, IngestError):
+            return False
+        try:
+            return entry.resolve().is_relative_to(self.path)
+        except OSError:
+            return False
+
+    def _import_one(self, import_id: int, entry: Path | IngestError, report: ImportReport) -> None:
+        if isinstance(entry, IngestError):
+            report.failed.append(FailedFile(entry.path, entry.reason))
+            self._store.log_file(
+                import_id,
+                ImportFileRecord(entry.path, None, None, None, "failed", message=entry.reason),
+            )
+            return
+        name = str(entry)
+        size: int | None = None
+        digest: str | None = None
+        fmt: str | None = None
+        try:
+            size = entry.stat().st_size
+            if size > ingest.MAX_FILE_BYTES:
+                raise IngestError(
+                    name,
+                    f"file is too large ({size / 2**20:.0f} MB; the limit is "
+                    f"{ingest.MAX_FILE_BYTES // 2**20} MB)",
+                )
+            try:
+                data = entry.read_bytes()
+            except OSError as exc:
+                raise IngestError(name, f"cannot read: {exc.strerror or exc}") from exc
+            digest = hashlib.sha256(data).hexdigest()
+            parsed = ingest.parse_bytes(data, name)
+            fmt = parsed.format
+        except IngestError as exc:
+            report.failed.append(FailedFile(exc.path, exc.reason))
+            self._store.log_file(
+                import_id, ImportFileRecord(name, size, digest, fmt, "failed", message=exc.reason)
+            )
+            return
+        except OSError as exc:
+            reason = f"cannot read: {exc.strerror or exc}"
+            report.failed.append(FailedFile(name, reason))
+            self._store.log_file(
+                import_id, ImportFileRecord(name, size, digest, fmt, "failed", message=reason)
+            )
+            return
+        except Exception as exc:  # an importer bug must not stop the rest of the import
+            log.exception("unexpected error importing %s", name)
+            reason = f"unexpected error while reading the file ({type(exc).__name__}: {exc})"
+            report.failed.append(FailedFile(name, reason))
+            self._store.log_file(
+                import_id, ImportFileRecord(name, size, digest, fmt, "failed", message=reason)
+            )
+            return
+
+        # A file holding one article is identified by where it came from, so that a
+        # changed copy of the same file becomes a new version of the same article.
+        origin = name if len(parsed.articles) == 1 and parsed.format != "feed" else None
+        counts = {"imported": 0, "updated": 0, "duplicate": 0}
+        ids: list[int] = []
+        with self._store.transaction():
+            for article in parsed.articles:
+                outcome, article_id = self._store.add_article(
+                    article, origin=origin, import_id=import_id
+                )
+                counts[outcome] += 1
+                if outcome != "duplicate":
+                    ids.append(article_id)
+                if outcome == "updated":
+                    self._reanchor(article_id)
+            problems = [f"{name}: {p}" for p in parsed.problems]
+            if problems:
+                outcome_name = "partial"
+            elif counts["imported"]:
+                outcome_name = "imported"
+            elif counts["updated"]:
+                outcome_name = "updated"
+            else:
+                outcome_name = "duplicate"
+            self._store.log_file(
+                import_id,
+                ImportFileRecord(
+                    name,
+                    size,
+                    digest,
+                    fmt,
+                    outcome_name,
+                    imported=counts["imported"],
+                    updated=counts["updated"],
+                    duplicates=counts["duplicate"],
+                    message="; ".join(parsed.problems) or None,
+                ),
+            )
+        report.imported += counts["imported"]
+        report.updated += counts["updated"]
+        report.duplicates += counts["duplicate"]
+        report.problems.extend(problems)
+        report.article_ids.extend(ids)
+
+    # -- the index ----------------------------------------------------------------------
+
+    def sync_index(self) -> int:
+        """Bring the index up to date with the queued changes; returns how many it applied."""
+        applied = 0
+        with self._sync_lock:
+            while True:
+                pending = self._store.pending_changes(limit=SYNC_BATCH)
+                if not pending:
+                    return applied
+                latest: dict[int, str] = {}
+                for change in pending:
+                    latest[change.article_id] = change.op
+                upsert_ids = [i for i, op in latest.items() if op == "upsert"]
+                articles = self._store.get_articles(upsert_ids)
+                present = {a.id for a in articles}
+                # An article queued for upsert but deleted since is a delete for the index.
+                deletes = [i for i, op in latest.items() if op == "delete" or i not in present]
+                self._index.apply(_index_documents(self._store, articles), deletes)
+                self._store.clear_pending(pending[-1].queue_id)
+                applied += len(latest)
+
+    def rebuild_index(
+        self,
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> int:
+        with self._sync_lock:
+            return _rebuild(self._store, self._index, progress=progress, cancelled=cancelled)
+
+    def check(self, *, repair: bool = False) -> CheckReport:
+        """Verify that the database is sound and that the index agrees with it exactly."""
+        problems = [f"database: {p}" for p in self._store.integrity_check()]
+        pending = self._store.pending_count()
+        if pending:
+            problems.append(f"index: {pending} change(s) not yet applied")
+        expected = self._store.index_state()
+        try:
+            actual = self._index.stored_state()
+        except Exception as exc:
+            problems.append(f"index: unreadable ({exc})")
+            actual = {}
+        missing = sorted(set(expected) - set(actual))
+        extra = sorted(set(actual) - set(expected))
+        stale = sorted(i for i in set(expected) & set(actual) if expected[i] != actual[i])
+        if missing:
+            problems.append(f"index: {len(missing)} article(s) missing, e.g. {missing[:5]}")
+        if extra:
+            problems.append(
+                f"index: {len(extra)} deleted article(s) still indexed, e.g. {extra[:5]}"
+            )
+        if stale:
+            problems.append(
+                f"index: {len(stale)} article(s) indexed at an old version, e.g. {stale[:5]}"
+            )
+        repaired = False
+        if repair and any(p.startswith("index:") for p in problems):
+            self.rebuild_index()
+            repaired = True
+        return CheckReport(tuple(problems), repaired, len(expected), len(actual))
+
+    # -- reading ------------------------------------------------------------------------
+
+    def article_count(self) -> int:
+        return self._store.article_count()
+
+    def get_article(self, article_id: int) -> StoredArticle:
+        return self._store.get_article(article_id)
+
+    def get_articles(self, article_ids: Sequence[int]) -> list[StoredArticle]:
+        return self._store.get_articles(article_ids)
+
+    def list_articles(
+        self,
+        *,
+        sort: SortKey = "date",
+        descending: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[ArticleSummary]:
+        return self._store.list_articles(
+            sort=sort, descending=descending, limit=limit, offset=offset
+        )
+
+    def versions(self, article_id: int) -> list[dict[str, object]]:
+        self._store.get_article(article_id)
+        return self._store.versions(article_id)
+
+    def import_log(self) -> list[dict[str, object]]:
+        return self._store.import_log()
+
+    def search(
+        self, query: str, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+    ) -> SearchPage:
+        return self._index.search(
+            query, limit=limit, offset=offset, sort=sort, bodies=self._store.bodies
+        )
+
+    def more_like_this(self, article_id: int, *, limit: int = 10) -> list[tuple[int, float]]:
+        article = self._store.get_article(article_id)
+        return self._index.more_like_this(article_id, article.text, limit=limit)
+
+    # -- changing -----------------------------------------------------------------------
+
+    def set_read(self, article_id: int, read: bool = True) -> None:
+        self._store.set_read(article_id, read)
+
+    def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
+        self._store.set_tags(article_id, tags)
+        self.sync_index()
+
+    def delete_article(self, article_id: int, *, keep_highlights: bool) -> None:
+        """Delete an article and all its versions. The caller chooses what happens to its
+        highlights: kept as orphans (quote, note and citation intact) or deleted too."""
+        self._store.delete_article(article_id, keep_highlights=keep_highlights)
+        self.sync_index()
+
+    # -- highlights -----------------------------------------------------------------------
+
+    def highlights(self, article_id: int | None = None) -> list[Highlight]:
+        """The highlights of one article (in text order), or of the whole library."""
+        if article_id is None:
+            return self._store.highlights.all()
+        return self._store.highlights.for_article(article_id)
+
+    def highlight(self, highlight_id: int) -> Highlight:
+        return self._store.highlights.get(highlight_id)
+
+    def orphans(self) -> list[Highlight]:
+        return self._store.highlights.orphans()
+
+    def highlight_counts(self, article_ids: Sequence[int]) -> dict[int, int]:
+        return self._store.highlights.counts_by_article(article_ids)
+
+    def add_highlight(
+        self,
+        article_id: int,
+        start: int,
+        end: int,
+        *,
+        color: str = DEFAULT_COLOR,
+        note: str = "",
+        tags: Sequence[str] = (),
+    ) -> Highlight:
+        """Highlight characters ``start:end`` of the article's text (undoable)."""
+        text = self._store.get_article(article_id).text
+        command = CreateHighlight(article_id, describe(text, start, end), color, note, tuple(tags))
+        self._run(command)
+        assert command.created is not None
+        return command.created
+
+    def highlight_quote(
+        self,
+        article_id: int,
+        quote: str,
+        *,
+        occurrence: int = 1,
+        color: str = DEFAULT_COLOR,
+        note: str = "",
+        tags: Sequence[str] = (),
+    ) -> Highlight:
+        """Highlight the ``occurrence``-th appearance of ``quote`` in the article."""
+        text = self._store.get_article(article_id).text
+        place = find_occurrence(text, quote, occurrence)
+        if place is None:
+            times = text.count(quote) if quote else 0
+            where = f"only {times} time(s)" if times else "nowhere"
+            raise LibraryError(
+                f"article {article_id}: the quote {quote!r} appears {where} in its text"
+                + (f", not {occurrence} times" if times else "")
+            )
+        return self.add_highlight(article_id, *place, color=color, note=note, tags=tags)
+
+    def recolor_highlight(self, highlight_id: int, color: str) -> None:
+        self._run(UpdateHighlight(self.highlight(highlight_id), color=color, label="Change colour"))
+
+    def edit_note(self, highlight_id: int, note: str) -> None:
+        self._run(UpdateHighlight(self.highlight(highlight_id), note=note, label="Edit note"))
+
+    def set_highlight_tags(self, highlight_id: int, tags: Sequence[str]) -> None:
+        self._run(
+            UpdateHighlight(self.highlight(highlight_id), tags=tuple(tags), label="Change tags")
+        )
+
+    def delete_highlights(self, highlight_ids: Sequence[int]) -> None:
+        found = self._store.highlights.get_many(list(highlight_ids))
+        if not found:
+            return
+        label = "Delete highlight" if len(found) == 1 else f"Delete {len(found)} highlights"
+        self._run(DeleteHighlights(found, label=label))
+
+    def undo(self) -> str | None:
+        """Undo the last annotation change; returns its label (None if nothing to undo)."""
+        command = self._undo.undo(self._store)
+        if command:
+            self._after(command)
+        return command.label if command else None
+
+    def redo(self) -> str | None:
+        command = self._undo.redo(self._store)
+        if command:
+            self._after(command)
+        return command.label if command else None
+
+    @property
+    def undo_label(self) -> str | None:
+        return self._undo.undo_label
+
+    @property
+    def redo_label(self) -> str | None:
+        return self._undo.redo_label
+
+    def _run(self, command: Command) -> None:
+        self._undo.push(command, self._store)
+        self._after(command)
+
+    def _after(self, command: Command) -> None:
+        """Annotation changes queue their article for the index (database triggers, in
+        the same transaction); apply them now so a search finds the new note at once."""
+        self.sync_index()
+
+    def export_highlights(
+        self,
+        fmt: str,
+        *,
+        query: str | None = None,
+        article_ids: Sequence[int] | None = None,
+        highlight_ids: Sequence[int] | None = None,
+        title: str = "Highlights",
+    ) -> str:
+        """Highlights of the whole library, some articles, a search result, or a selection,
+        as ``markdown``, ``json`` (W3C Web Annotation), ``csv`` or ``html``."""
+        if highlight_ids is not None:
+            chosen = self._store.highlights.get_many(list(highlight_ids))
+        elif article_ids is not None or query is not None:
+            ids = list(article_ids or [])
+            if query is not None:
+                page = self.search(query, limit=1_000_000)
+                ids += [h.article_id for h in page.hits]
+            chosen = [h for article_id in dict.fromkeys(ids) for h in self.highlights(article_id)]
+        else:
+            chosen = self.highlights()
+        return export(chosen, fmt, title=title)
+
+    def import_annotations(self, path: Path) -> AnnotationImportReport:
+        """Read W3C Web Annotation JSON (as exported) into this library. Highlights
+        re-anchor on matching articles (by URL, content hash or id); duplicates are
+        recognised; what cannot be placed is kept as an orphan and reported."""
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LibraryError(f"{path}: cannot read: {exc}") from exc
+        try:
+            items = parse_w3c(text)
+        except AnnotationFormatError as exc:
+            raise LibraryError(f"{path}: {exc}") from exc
+        report = AnnotationImportReport()
+        now = _utcnow()
+        with self._store.transaction():
+            for item in items:
+                if item.uid and self._store.highlights.by_uid(item.uid):
+                    report.duplicates += 1
+                    continue
+                candidates = self._store.find_articles_by(url=item.url, content_hash=item.sha256)
+                placed = False
+                for article_id in candidates:
+                    snapshot = self._store.snapshot(article_id)
+                    text_now = self._store.version_text(_version_of(snapshot))
+                    placement = reanchor(item.anchor, text_now)
+                    if not placement.placed:
+                        continue
+                    if any(
+                        h.start == placement.start and h.end == placement.end
+                        for h in self._store.highlights.for_article(article_id)
+                    ):
+                        report.duplicates += 1
+                        placed = True
+                        break
+                    self._store.highlights.insert(
+                        snapshot,
+                        describe(text_now, placement.start, placement.end),
+                        color=item.color,
+                        note=item.note,
+                        tags=item.tags,
+                        now=item.modified or now,
+                        uid=item.uid,
+                        created_at=item.created,
+                        status=placement.status,
+                        confidence=placement.confidence,
+                    )
+                    report.imported += 1
+                    placed = True
+                    break
+                if placed:
+                    continue
+                self._store.highlights.insert(
+                    ArticleSnapshot(
+                        article_id=None,
+                        version_id=None,
+                        title=item.article_title,
+                        source=item.outlet,
+                        date=item.date,
+                        url=item.url,
+                        content_hash=item.sha256 or "",
+                    ),
+                    item.anchor,
+                    color=item.color,
+                    note=item.note,
+                    tags=item.tags,
+                    now=item.modified or now,
+                    uid=item.uid,
+                    created_at=item.created,
+                    status="orphan",
+                    confidence=0.0,
+                )
+                where = item.article_title or item.url or item.sha256 or "an unknown article"
+                reason = "article not in this library" if not candidates else "passage not found"
+                report.orphans.append(f"{item.anchor.quote.exact[:60]!r} ({where}): {reason}")
+        self.sync_index()
+        return report
+
+    def _reanchor(self, article_id: int) -> None:
+        """Place every highlight of an article on its new current version."""
+        snapshot = self._store.snapshot(article_id)
+        text = self._store.version_text(_version_of(snapshot))
+        for highlight in self._store.highlights.for_article(article_id):
+            placement = reanchor(highlight.selectors, text)
+            anchor = describe(text, placement.start, placement.end) if placement.placed else None
+            self._store.highlights.place(highlight.id, snapshot, placement, anchor)
+
+
+def _version_of(snapshot: ArticleSnapshot) -> int:
+    if snapshot.version_id is None:  # only orphans' snapshots lack a version
+        raise LibraryError(f"article {snapshot.article_id} has no current version")
+    return snapshot.version_id
+
+
+def _make_private_dir(path: Path) -> None:
+    try:
+        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise LibraryError(f"{path}: cannot create the library folder: {exc.strerror}") from exc
+    if not os.access(path, os.W_OK):
+        raise LibraryError(f"{path}: the library folder is not writable")
+
+
+def _index_documents(store: Store, articles: Sequence[StoredArticle]) -> list[IndexDocument]:
+    """What the index holds of each article: its text and metadata, and the highlights,
+    notes, colours and tags the user gave it."""
+    highlights = store.highlights.by_articles([a.id for a in articles])
+    documents = []
+    for article in articles:
+        marks = highlights.get(article.id, [])
+        documents.append(
+            IndexDocument(
+                article_id=article.id,
+                content_hash=article.content_hash,
+                title=article.title,
+                body=article.text,
+                source=article.source,
+                dateline=article.dateline,
+                author=article.author,
+                tags=article.tags,
+                date=article.date.as_datetime() if article.date else None,
+                language=article.language,
+                highlights=tuple(h.exact for h in marks),
+                notes=tuple(h.note for h in marks if h.note),
+                colors=tuple(h.color for h in marks),
+                highlight_tags=tuple(t for h in marks for t in h.tags),
+                stamp=index_stamp(article.content_hash, marks),
+            )
+        )
+    return documents
+
+
+def _iter_documents(store: Store) -> Iterator[IndexDocument]:
+    batch: list[StoredArticle] = []
+    for article in store.iter_articles():
+        batch.append(article)
+        if len(batch) >= 500:
+            yield from _index_documents(store, batch)
+            batch = []
+    if batch:
+        yield from _index_documents(store, batch)
+
+
+def _rebuild(
+    store: Store,
+    index: SearchIndex,
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    # Queued changes are part of what the rebuild reads from the store: forget them only
+    # if the rebuild completes.
+    high_water = store.last_pending_id()
+    count = index.rebuild(
+        _iter_documents(store),
+        progress=progress,
+        cancelled=cancelled,
+    )
+    if high_water is not None and not (cancelled and cancelled()):
+        store.clear_pending(high_water)
+    return count

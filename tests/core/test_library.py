@@ -1,0 +1,321 @@
+"""The Library facade end to end: seeds, imports, versions, search, crash-safe sync, check."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from reader.core.library import Library, default_library_path
+from reader.core.models import ArticleDate, StoredArticle
+from reader.core.search import SearchIndex
+from reader.core.store import Store
+
+from ..conftest import SEEDS
+
+SEED_000 = "000_bd3a1e522d0c0aaa.txt"
+SEED_001 = "001_ae1c278737ac3d91.txt"
+
+WIRE_STORY = """\
+Russia and China sign gas deal
+
+MOSCOW (Reuters) - Russia and China signed a long-awaited gas supply deal on Wednesday,
+ending a decade of talks over the price of Siberian gas.
+
+The contract runs for thirty years, officials said.
+"""
+
+
+def seed_article(library: Library, name: str) -> StoredArticle:
+    """The stored article imported from the bundled seed file ``name``."""
+    ids = [a.id for a in library.list_articles()]
+    matches = [a for a in library.get_articles(ids) if a.origin and a.origin.endswith(name)]
+    assert len(matches) == 1, f"{name}: {len(matches)} articles"
+    return matches[0]
+
+
+# -- the seeds ---------------------------------------------------------------------
+
+
+def test_a_new_library_imports_the_bundled_seeds(library: Library) -> None:
+    assert library.article_count() == 2
+    seed = seed_article(library, SEED_000)
+    assert seed.date == ArticleDate.parse_iso("2019-01-02")
+    assert seed.date.isoformat() == "2019-01-02"
+    assert seed.dateline == "BEIJING"
+    assert seed.source == "China Daily/Asia News Network"
+    assert len(seed.paragraphs) == 10
+    assert seed.paragraphs[0].startswith("Chinese President Xi Jinping")
+    assert not any("CHINA DAILY" in p for p in seed.paragraphs)
+    assert seed.title.startswith("Chinese President Xi Jinping")
+    assert seed.external_id == "bd3a1e522d0c0aaa"
+
+    seed = seed_article(library, SEED_001)
+    assert seed.title == "Xi and Putin vow to enhance ties between China and Russia"
+    assert seed.date is not None and seed.date.isoformat() == "2018-09-14T21:09"
+    assert seed.source is None
+    assert len(seed.paragraphs) == 20
+    assert "\u00a0" not in seed.title + seed.text
+
+
+def test_seeds_are_imported_once_and_deleting_one_sticks(library_path: Path) -> None:
+    with Library.open(library_path) as library:
+        first = library.list_articles()[0].id
+        library.delete_article(first, keep_highlights=False)
+    with Library.open(library_path) as library:
+        assert library.article_count() == 1
+        assert first not in {a.id for a in library.list_articles()}
+
+
+def test_the_seeds_are_searchable(library: Library) -> None:
+    page = library.search("Vladivostok")
+    assert [library.get_article(h.article_id).title for h in page.hits] == [
+        "Xi and Putin vow to enhance ties between China and Russia"
+    ]
+    assert "<mark>Vladivostok</mark>" in page.hits[0].snippet
+
+
+# -- imports -----------------------------------------------------------------------
+
+
+def test_import_log_records_path_size_and_sha256(library: Library, tmp_path: Path) -> None:
+    story = tmp_path / "gas.txt"
+    story.write_text(WIRE_STORY, encoding="utf-8")
+    report = library.import_paths([story])
+    assert (report.imported, report.failed) == (1, [])
+    [row] = [r for r in library.import_log() if r["path"] == str(story)]
+    assert row["size"] == story.stat().st_size
+    assert row["sha256"] == hashlib.sha256(story.read_bytes()).hexdigest()
+    assert row["outcome"] == "imported"
+    assert row["format"] == "text"
+
+
+def test_reimporting_identical_content_is_a_no_op(library: Library) -> None:
+    before = [(a.id, a.title) for a in library.list_articles()]
+    report = library.import_paths(sorted(SEEDS.glob("*.txt")))
+    assert (report.imported, report.updated, report.duplicates) == (0, 0, 2)
+    assert [(a.id, a.title) for a in library.list_articles()] == before
+
+
+def test_a_changed_file_becomes_a_new_version(library: Library, tmp_path: Path) -> None:
+    story = tmp_path / "gas.txt"
+    story.write_text(WIRE_STORY, encoding="utf-8")
+    [article_id] = library.import_paths([story]).article_ids
+    story.write_text(WIRE_STORY.replace("thirty years", "thirty-five years"), encoding="utf-8")
+    report = library.import_paths([story])
+    assert (report.imported, report.updated) == (0, 1)
+    article = library.get_article(article_id)
+    assert article.version == 2
+    assert "thirty-five years" in article.text
+    assert len(library.versions(article_id)) == 2
+    assert [h.article_id for h in library.search('"thirty-five years"').hits] == [article_id]
+
+
+def test_bad_files_are_reported_and_change_nothing(library: Library, tmp_path: Path) -> None:
+    before = {a.id: a for a in library.get_articles([a.id for a in library.list_articles()])}
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "good.txt").write_text(WIRE_STORY, encoding="utf-8")
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    report = library.import_paths([folder])
+    assert report.imported == 1
+    failed = {Path(f.path).name: f.reason for f in report.failed}
+    assert set(failed) == {"empty.txt", "picture.txt"}
+    assert all(reason for reason in failed.values())
+    after = {a.id: a for a in library.get_articles(list(before))}
+    assert after == before
+    outcomes = {Path(str(r["path"])).name: r["outcome"] for r in library.import_log()}
+    assert outcomes["empty.txt"] == outcomes["picture.txt"] == "failed"
+
+
+def test_an_importer_crash_is_contained_to_its_file(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.core import ingest
+
+    real = ingest.parse_bytes
+
+    def flaky(data: bytes, path: str):
+        if path.endswith("bad.txt"):
+            raise ZeroDivisionError("importer bug")
+        return real(data, path)
+
+    monkeypatch.setattr(ingest, "parse_bytes", flaky)
+    (tmp_path / "a_bad.txt").write_text("Some text here.\n", encoding="utf-8")
+    (tmp_path / "b_good.txt").write_text(WIRE_STORY, encoding="utf-8")
+    report = library.import_paths([tmp_path])
+    assert report.imported == 1
+    [failure] = report.failed
+    assert failure.path.endswith("a_bad.txt")
+    assert "ZeroDivisionError" in failure.reason
+
+
+def test_progress_is_reported_and_import_can_be_cancelled(
+    empty_library: Library, tmp_path: Path
+) -> None:
+    for i in range(5):
+        (tmp_path / f"story{i}.txt").write_text(
+            WIRE_STORY.replace("Wednesday", f"day {i}"), encoding="utf-8"
+        )
+    seen = []
+
+    def progress(p):
+        seen.append((p.files_done, p.files_total))
+
+    report = empty_library.import_paths(
+        [tmp_path], progress=progress, cancelled=lambda: len(seen) > 2
+    )
+    assert report.cancelled
+    assert seen[0] == (0, 5)
+    assert seen[1:] == [(1, 5), (2, 5)]
+    assert empty_library.article_count() == 2
+    assert empty_library.check().ok
+
+
+# -- search through the facade -----------------------------------------------------
+
+
+def test_deleted_articles_leave_the_index(library: Library) -> None:
+    [hit] = library.search("Vladivostok").hits
+    library.delete_article(hit.article_id, keep_highlights=False)
+    assert library.search("Vladivostok").hits == ()
+    assert library.check().ok
+
+
+def test_more_like_this(library: Library, tmp_path: Path) -> None:
+    (tmp_path / "gas.txt").write_text(WIRE_STORY, encoding="utf-8")
+    library.import_paths([tmp_path])
+    seed = seed_article(library, SEED_001)
+    similar = library.more_like_this(seed.id, limit=5)
+    assert similar, "the other seed shares many terms"
+    assert similar[0][0] == seed_article(library, SEED_000).id
+
+
+# -- crash-safe index sync ---------------------------------------------------------
+
+KILL_SCRIPT = """
+import os, signal, sys
+from pathlib import Path
+import {module} as target
+from reader.core.library import Library
+
+def die(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+setattr(target.{cls}, "{method}", die)
+library = Library.open(Path(sys.argv[1]), import_seeds=False)
+library.import_paths([Path(sys.argv[2])])
+print("not killed")
+"""
+
+
+def run_and_kill(library_path: Path, story: Path, module: str, cls: str, method: str) -> None:
+    script = KILL_SCRIPT.format(module=module, cls=cls, method=method)
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(library_path), str(story)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == -9, (proc.returncode, proc.stdout, proc.stderr)
+
+
+def test_killed_between_store_commit_and_index_commit(library_path: Path, tmp_path: Path) -> None:
+    story = tmp_path / "gas.txt"
+    story.write_text(WIRE_STORY, encoding="utf-8")
+    Library.open(library_path, import_seeds=False).close()
+    run_and_kill(library_path, story, "reader.core.search", "SearchIndex", "apply")
+
+    # The article reached SQLite together with its queue row; the index never saw it.
+    store = Store(library_path / "library.sqlite")
+    assert store.article_count() == 1
+    assert store.pending_count() == 1
+    store.close()
+    with SearchIndex.open(library_path / "index", create=False) as index:
+        assert index.doc_count() == 0
+
+    with Library.open(library_path, import_seeds=False) as library:
+        [hit] = library.search("Siberian gas").hits
+        assert library.get_article(hit.article_id).title == "Russia and China sign gas deal"
+        assert library.check().ok
+
+
+def test_killed_after_index_commit_before_queue_cleared(library_path: Path, tmp_path: Path) -> None:
+    story = tmp_path / "gas.txt"
+    story.write_text(WIRE_STORY, encoding="utf-8")
+    Library.open(library_path, import_seeds=False).close()
+    run_and_kill(library_path, story, "reader.core.store.db", "Store", "clear_pending")
+    with Library.open(library_path, import_seeds=False) as library:
+        assert library.article_count() == 1
+        assert len(library.search("Siberian gas").hits) == 1
+        assert library.check().ok
+
+
+# -- check and repair ----------------------------------------------------------------
+
+
+def test_check_finds_a_stale_index_and_repair_fixes_it(
+    library: Library, library_path: Path
+) -> None:
+    assert library.check().ok
+    ids = [a.id for a in library.list_articles()]
+    # Damage the derived index behind the library's back.
+    with SearchIndex.open(library_path / "index") as index:
+        index.apply([], [ids[0]])
+    library._index.close()  # drop the cached searcher
+    library._index = SearchIndex.open(library_path / "index")
+    report = library.check()
+    assert not report.ok
+    assert any("missing" in p for p in report.problems)
+    repaired = library.check(repair=True)
+    assert repaired.repaired
+    assert library.check().ok
+    assert library.search("Vladivostok").hits
+
+
+def test_a_deleted_index_is_rebuilt_on_open(library_path: Path) -> None:
+    Library.open(library_path).close()
+    shutil.rmtree(library_path / "index")
+    with Library.open(library_path) as library:
+        assert any("rebuilt" in n for n in library.notices)
+        assert library.search("Vladivostok").hits
+        assert library.check().ok
+
+
+def test_a_corrupt_index_is_rebuilt_on_open(library_path: Path) -> None:
+    Library.open(library_path).close()
+    for file in (library_path / "index").rglob("*"):
+        if file.is_file():
+            file.write_bytes(b"\0garbage")
+    with Library.open(library_path) as library:
+        assert any("rebuilt" in n for n in library.notices)
+        assert len(library.search("Putin").hits) == 2
+        assert library.check().ok
+
+
+# -- the folder ----------------------------------------------------------------------
+
+
+def test_library_folder_is_private(library_path: Path) -> None:
+    Library.open(library_path).close()
+    assert stat.S_IMODE(library_path.stat().st_mode) == 0o700
+    assert (library_path / "library.sqlite").exists()
+    assert (library_path / "index").is_dir()
+
+
+def test_default_library_follows_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COVERAGE_READER_LIBRARY", str(tmp_path / "portable"))
+    assert default_library_path() == tmp_path / "portable"
+    with Library.open() as library:
+        assert library.path == (tmp_path / "portable").resolve()
+    monkeypatch.delenv("COVERAGE_READER_LIBRARY")
+    assert str(default_library_path()).startswith(os.environ["XDG_DATA_HOME"])
