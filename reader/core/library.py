@@ -36,7 +36,13 @@ from reader.core.annotations.commands import (
 from reader.core.annotations.export import AnnotationFormatError, export, parse_w3c
 from reader.core.annotations.model import DEFAULT_COLOR, Highlight
 from reader.core.errors import IngestError, LibraryError
-from reader.core.models import ArticleSummary, SearchPage, StoredArticle
+from reader.core.models import (
+    ArticleDate,
+    ArticleFilter,
+    ArticleSummary,
+    SearchPage,
+    StoredArticle,
+)
 from reader.core.resources import seed_files
 from reader.core.search import IndexDocument, IndexUnavailable, SearchIndex
 from reader.core.store import ImportFileRecord, Store
@@ -444,10 +450,24 @@ class Library:
         descending: bool = True,
         limit: int | None = None,
         offset: int = 0,
+        where: ArticleFilter | None = None,
     ) -> list[ArticleSummary]:
+        """Rows of the article list, sorted and filtered in SQLite, a page at a time."""
         return self._store.list_articles(
-            sort=sort, descending=descending, limit=limit, offset=offset
+            sort=sort, descending=descending, limit=limit, offset=offset, where=where
         )
+
+    def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
+        return self._store.summaries(article_ids)
+
+    def count_articles(self, where: ArticleFilter | None = None) -> int:
+        return self._store.count_articles(where)
+
+    def sources(self) -> list[tuple[str, int]]:
+        return self._store.sources()
+
+    def tags(self) -> list[tuple[str, int]]:
+        return self._store.tags()
 
     def versions(self, article_id: int) -> list[dict[str, object]]:
         self._store.get_article(article_id)
@@ -471,6 +491,22 @@ class Library:
 
     def set_read(self, article_id: int, read: bool = True) -> None:
         self._store.set_read(article_id, read)
+
+    def update_metadata(
+        self,
+        article_id: int,
+        *,
+        title: str | None = None,
+        date: ArticleDate | None = None,
+        clear_date: bool = False,
+        source: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        """Correct an article's title, date, source or URL (searchable at once)."""
+        self._store.update_metadata(
+            article_id, title=title, date=date, clear_date=clear_date, source=source, url=url
+        )
+        self.sync_index()
 
     def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
         self._store.set_tags(article_id, tags)

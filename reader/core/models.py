@@ -141,6 +141,27 @@ class ArticleSummary:
     url: str | None
     is_read: bool
     tags: tuple[str, ...] = ()
+    #: How many highlights the article has.
+    highlights: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles a list shows. Every criterion left ``None`` lets everything through."""
+
+    source: str | None = None
+    tag: str | None = None
+    #: Inclusive bounds on the publication day (articles without a date are left out
+    #: when either bound is set).
+    date_from: date | None = None
+    date_to: date | None = None
+    read: bool | None = None
+    has_highlights: bool | None = None
+    language: str | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ArticleFilter()
 
 
 @dataclass(frozen=True, slots=True)

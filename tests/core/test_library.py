@@ -319,3 +319,74 @@ def test_default_library_follows_the_environment(
         assert library.path == (tmp_path / "portable").resolve()
     monkeypatch.delenv("COVERAGE_READER_LIBRARY")
     assert str(default_library_path()).startswith(os.environ["XDG_DATA_HOME"])
+
+
+# -- the article list: filters, counts, metadata ---------------------------------------
+
+
+def test_filters_and_counts_run_in_sqlite(library: Library) -> None:
+    from datetime import date
+
+    from reader.core.models import ArticleFilter
+
+    newer = seed_article(library, SEED_000)
+    older = seed_article(library, SEED_001)
+    library.set_tags(older.id, ["summit"])
+    library.set_read(newer.id, True)
+    library.highlight_quote(older.id, "Vladivostok")
+
+    def ids(**kwargs: object) -> list[int]:
+        flt = ArticleFilter(**kwargs)  # type: ignore[arg-type]
+        rows = library.list_articles(where=flt)
+        assert library.count_articles(flt) == len(rows)
+        return [r.id for r in rows]
+
+    assert ids() == [newer.id, older.id]
+    assert ids(source="China Daily/Asia News Network") == [newer.id]
+    assert ids(tag="SUMMIT") == [older.id]
+    assert ids(read=False) == [older.id]
+    assert ids(has_highlights=True) == [older.id]
+    assert ids(has_highlights=False) == [newer.id]
+    assert ids(date_from=date(2019, 1, 2)) == [newer.id]
+    assert ids(date_to=date(2018, 9, 14)) == [older.id]
+    assert ids(date_from=date(2018, 9, 15), date_to=date(2019, 1, 1)) == []
+    [row] = library.list_articles(where=ArticleFilter(tag="summit"))
+    assert row.highlights == 1 and row.tags == ("summit",)
+    by_highlights = library.list_articles(sort="highlights", descending=True)
+    assert by_highlights[0].id == older.id
+    assert library.sources() == [("China Daily/Asia News Network", 1)]
+    assert library.tags() == [("summit", 1)]
+    assert [s.id for s in library.summaries([older.id, 999, newer.id])] == [older.id, newer.id]
+
+
+def test_metadata_can_be_corrected_and_is_searchable(library: Library) -> None:
+    from reader.core.errors import LibraryError
+
+    seed = seed_article(library, SEED_001)
+    library.update_metadata(
+        seed.id,
+        title="Leaders meet in the Far East",
+        date=ArticleDate.parse_iso("2018-09-11"),
+        source="CGTN",
+        url="https://news.example/xi-putin",
+    )
+    changed = library.get_article(seed.id)
+    assert (changed.title, changed.source, changed.url) == (
+        "Leaders meet in the Far East",
+        "CGTN",
+        "https://news.example/xi-putin",
+    )
+    assert changed.date == ArticleDate.parse_iso("2018-09-11")
+    assert changed.text == seed.text and changed.version == seed.version
+    assert [h.article_id for h in library.search("title:far east").hits] == [seed.id]
+    assert [h.article_id for h in library.search("source:cgtn").hits] == [seed.id]
+    assert [h.article_id for h in library.search("date:2018-09-11").hits] == [seed.id]
+    other = seed_article(library, SEED_000)
+    with pytest.raises(LibraryError, match="already has the URL"):
+        library.update_metadata(other.id, url="https://news.example/xi-putin")
+    with pytest.raises(LibraryError, match="title cannot be empty"):
+        library.update_metadata(other.id, title="  ")
+    library.update_metadata(seed.id, source="", url="", clear_date=True)
+    cleared = library.get_article(seed.id)
+    assert (cleared.source, cleared.url, cleared.date) == (None, None, None)
+    assert library.check().ok

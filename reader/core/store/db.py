@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +22,7 @@ from reader.core.models import (
     PARAGRAPH_SEPARATOR,
     Article,
     ArticleDate,
+    ArticleFilter,
     ArticleSummary,
     StoredArticle,
 )
@@ -29,9 +30,24 @@ from reader.core.store.highlights import ArticleSnapshot, HighlightStore, finger
 from reader.core.store.migrations import SCHEMA_VERSION, ensure_supported, migrate
 
 AddOutcome = Literal["imported", "updated", "duplicate"]
-SortKey = Literal["date", "title", "source", "added"]
+SortKey = Literal["date", "title", "source", "added", "highlights"]
 
 __all__ = ["SCHEMA_VERSION", "AddOutcome", "ImportFileRecord", "PendingChange", "Store"]
+
+
+def _summary(r: sqlite3.Row) -> ArticleSummary:
+    return ArticleSummary(
+        id=int(r["id"]),
+        title=str(r["title"]),
+        date=ArticleDate.parse_iso(r["date"]) if r["date"] else None,
+        source=r["source"],
+        dateline=r["dateline"],
+        language=r["language"],
+        url=r["url"],
+        is_read=bool(r["is_read"]),
+        tags=tuple(sorted(str(r["tags"]).split("\x1f"))) if r["tags"] else (),
+        highlights=int(r["highlight_count"]),
+    )
 
 
 def index_stamp(content_hash: str, highlights: Sequence[Highlight]) -> str:
@@ -87,7 +103,46 @@ _SORT_SQL: dict[str, str] = {
     "title": "a.title COLLATE NOCASE {dir}, a.id {dir}",
     "source": "s.name IS NULL, s.name COLLATE NOCASE {dir}, a.sort_date DESC, a.id DESC",
     "added": "a.id {dir}",
+    "highlights": "highlight_count {dir}, a.sort_date DESC, a.id DESC",
 }
+
+_HIGHLIGHT_COUNT = "(SELECT COUNT(*) FROM highlights h WHERE h.article_id = a.id)"
+
+
+def _filter_sql(flt: ArticleFilter | None) -> tuple[str, list[object]]:
+    """A WHERE clause (or "") and its parameters for an article filter."""
+    if flt is None:
+        return "", []
+    where: list[str] = []
+    args: list[object] = []
+    if flt.source is not None:
+        where.append("s.name = ?")
+        args.append(flt.source)
+    if flt.tag is not None:
+        where.append(
+            "EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id "
+            "WHERE at.article_id = a.id AND t.name = ? COLLATE NOCASE)"
+        )
+        args.append(flt.tag)
+    if flt.date_from is not None:
+        where.append("a.sort_date >= ?")
+        args.append(flt.date_from.isoformat())
+    if flt.date_to is not None:
+        # sort_date is an ISO timestamp: everything on the last day sorts before the next.
+        where.append("a.sort_date < ?")
+        args.append((flt.date_to + timedelta(days=1)).isoformat())
+    if flt.read is not None:
+        where.append("a.is_read = ?")
+        args.append(int(flt.read))
+    if flt.has_highlights is not None:
+        where.append(
+            ("" if flt.has_highlights else "NOT ") + "EXISTS (SELECT 1 FROM highlights h "
+            "WHERE h.article_id = a.id)"
+        )
+    if flt.language is not None:
+        where.append("a.language = ?")
+        args.append(flt.language)
+    return ("WHERE " + " AND ".join(where)) if where else "", args
 
 
 class Store:
@@ -524,31 +579,117 @@ class Store:
         descending: bool = True,
         limit: int | None = None,
         offset: int = 0,
+        where: ArticleFilter | None = None,
     ) -> list[ArticleSummary]:
         order = _SORT_SQL[sort].format(dir="DESC" if descending else "ASC")
+        clause, args = _filter_sql(where)
         sql = (
             "SELECT a.id, a.title, a.date, s.name AS source, a.dateline, a.language, a.url, "
             "a.is_read, (SELECT group_concat(t.name, char(31)) FROM article_tags at "
-            "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags "
-            "FROM articles a LEFT JOIN sources s ON s.id = a.source_id "
+            "JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags, "
+            f"{_HIGHLIGHT_COUNT} AS highlight_count "
+            f"FROM articles a LEFT JOIN sources s ON s.id = a.source_id {clause} "
             f"ORDER BY {order} LIMIT ? OFFSET ?"
         )
         with self._lock:
-            rows = self._conn.execute(sql, (-1 if limit is None else limit, offset)).fetchall()
-        return [
-            ArticleSummary(
-                id=int(r["id"]),
-                title=str(r["title"]),
-                date=ArticleDate.parse_iso(r["date"]) if r["date"] else None,
-                source=r["source"],
-                dateline=r["dateline"],
-                language=r["language"],
-                url=r["url"],
-                is_read=bool(r["is_read"]),
-                tags=tuple(sorted(str(r["tags"]).split("\x1f"))) if r["tags"] else (),
+            rows = self._conn.execute(
+                sql, (*args, -1 if limit is None else limit, offset)
+            ).fetchall()
+        return [_summary(r) for r in rows]
+
+    def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
+        """List rows for these articles, in the order asked (missing ids skipped)."""
+        found: dict[int, ArticleSummary] = {}
+        with self._lock:
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                for row in self._conn.execute(
+                    "SELECT a.id, a.title, a.date, s.name AS source, a.dateline, a.language, "
+                    "a.url, a.is_read, (SELECT group_concat(t.name, char(31)) FROM article_tags "
+                    "at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = a.id) AS tags, "
+                    f"{_HIGHLIGHT_COUNT} AS highlight_count "
+                    "FROM articles a LEFT JOIN sources s ON s.id = a.source_id "
+                    f"WHERE a.id IN ({marks})",
+                    tuple(chunk),
+                ):
+                    found[int(row["id"])] = _summary(row)
+        return [found[i] for i in article_ids if i in found]
+
+    def count_articles(self, where: ArticleFilter | None = None) -> int:
+        clause, args = _filter_sql(where)
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT COUNT(*) FROM articles a LEFT JOIN sources s ON s.id = a.source_id "
+                f"{clause}",
+                args,
+            ).fetchone()
+        return int(row[0])
+
+    def sources(self) -> list[tuple[str, int]]:
+        """Sources that have articles, with their article counts, by name."""
+        with self._lock:
+            return [
+                (str(r[0]), int(r[1]))
+                for r in self._conn.execute(
+                    "SELECT s.name, COUNT(a.id) FROM sources s JOIN articles a "
+                    "ON a.source_id = s.id GROUP BY s.id ORDER BY s.name COLLATE NOCASE"
+                )
+            ]
+
+    def tags(self) -> list[tuple[str, int]]:
+        """Article tags in use, with their article counts, by name."""
+        with self._lock:
+            return [
+                (str(r[0]), int(r[1]))
+                for r in self._conn.execute(
+                    "SELECT t.name, COUNT(*) FROM tags t JOIN article_tags at ON at.tag_id = t.id "
+                    "GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+                )
+            ]
+
+    def update_metadata(
+        self,
+        article_id: int,
+        *,
+        title: str | None = None,
+        date: ArticleDate | None = None,
+        clear_date: bool = False,
+        source: str | None = None,
+        url: str | None = None,
+    ) -> None:
+        """Correct an article's title, date, source or URL (an empty source or URL clears
+        it). The text and its versions are untouched; the index is queued."""
+        with self._lock, self.transaction():
+            self._require(article_id)
+            if title is not None:
+                if not title.strip():
+                    raise LibraryError("the title cannot be empty")
+                self._conn.execute(
+                    "UPDATE articles SET title = ? WHERE id = ?", (title.strip(), article_id)
+                )
+            if date is not None or clear_date:
+                self._conn.execute(
+                    "UPDATE articles SET date = ?, sort_date = ? WHERE id = ?",
+                    (date.isoformat() if date else None, sort_date(date), article_id),
+                )
+            if source is not None:
+                self._conn.execute(
+                    "UPDATE articles SET source_id = ? WHERE id = ?",
+                    (self._source_id(source.strip() or None), article_id),
+                )
+            if url is not None:
+                clean = url.strip() or None
+                if clean is not None:
+                    other = self._conn.execute(
+                        "SELECT id FROM articles WHERE url = ? AND id != ?", (clean, article_id)
+                    ).fetchone()
+                    if other is not None:
+                        raise LibraryError(f"article {other[0]} already has the URL {clean}")
+                self._conn.execute("UPDATE articles SET url = ? WHERE id = ?", (clean, article_id))
+            self._conn.execute(
+                "UPDATE articles SET updated_at = ? WHERE id = ?", (utcnow(), article_id)
             )
-            for r in rows
-        ]
+            self._queue(article_id, "upsert")
 
     def iter_articles(self, batch: int = 500) -> Iterator[StoredArticle]:
         """Every article, in id order, a batch at a time (for rebuilding the index)."""
