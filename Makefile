@@ -5,7 +5,7 @@ RUN_ARGS ?= list
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench clean system-deps lock
+.PHONY: run test clean system-deps lock
 
 run: $(STAMP)
 	$(BIN)/coverage-reader $(RUN_ARGS)
@@ -15,9 +15,6 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
-
-bench: $(STAMP)
-	$(BIN)/python -m bench $(BENCH_ARGS)
 
 system-deps:
 	packaging/linux/system-deps.sh

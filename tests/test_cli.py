@@ -117,7 +117,9 @@ def test_import_json_counts_and_failures(
     assert summary["imported"] == 1
     assert summary["updated"] == 0
     assert summary["duplicates"] == 2  # the seeds were imported when the library was made
-    [failure] = summary["failed"]  # type: ignore[misc]
+    failures = summary["failed"]
+    assert isinstance(failures, list) and len(failures) == 1
+    [failure] = failures
     assert failure["path"].endswith("broken.txt") and failure["reason"]
     code, out, _ = run(capsys, "--library", lib, "import", str(folder / "good.txt"), "--json")
     assert code == 0

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reader.core.library import Library, default_library_path
-from reader.core.models import ArticleDate, StoredArticle
+from reader.core.library import ImportProgress, Library, default_library_path
+from reader.core.models import ArticleDate, ParsedFile, StoredArticle
 from reader.core.search import SearchIndex
 from reader.core.store import Store
 
@@ -142,7 +142,7 @@ def test_an_importer_crash_is_contained_to_its_file(
 
     real = ingest.parse_bytes
 
-    def flaky(data: bytes, path: str):
+    def flaky(data: bytes, path: str) -> ParsedFile:
         if path.endswith("bad.txt"):
             raise ZeroDivisionError("importer bug")
         return real(data, path)
@@ -164,9 +164,9 @@ def test_progress_is_reported_and_import_can_be_cancelled(
         (tmp_path / f"story{i}.txt").write_text(
             WIRE_STORY.replace("Wednesday", f"day {i}"), encoding="utf-8"
         )
-    seen = []
+    seen: list[tuple[int, int]] = []
 
-    def progress(p):
+    def progress(p: ImportProgress) -> None:
         seen.append((p.files_done, p.files_total))
 
     report = empty_library.import_paths(
