@@ -19,18 +19,9 @@ from reader import __version__
 from reader.cli import main
 
 from .conftest import SEEDS
+from .helpers.cli import lines, run
 
 GOOD = "Gas deal signed\n\nMOSCOW (Reuters) - Russia and China signed a gas deal.\n"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def lines(out: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 @pytest.fixture

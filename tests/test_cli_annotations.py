@@ -11,17 +11,9 @@ import pytest
 
 from reader.cli import main
 
+from .helpers.cli import lines, run
+
 XI_PUTIN = "Xi and Putin vow to enhance ties between China and Russia"
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def lines(out: str) -> list[dict[str, object]]:
-    return [json.loads(line) for line in out.splitlines() if line.strip()]
 
 
 @pytest.fixture

@@ -25,7 +25,13 @@ from types import TracebackType
 import platformdirs
 
 from reader.core import ingest
-from reader.core.annotations.anchoring import describe, find_occurrence, reanchor
+from reader.core.annotations.anchoring import (
+    Anchor,
+    AnchorStatus,
+    describe,
+    find_occurrence,
+    reanchor,
+)
 from reader.core.annotations.commands import (
     Command,
     CreateHighlight,
@@ -33,7 +39,12 @@ from reader.core.annotations.commands import (
     UndoStack,
     UpdateHighlight,
 )
-from reader.core.annotations.export import AnnotationFormatError, export, parse_w3c
+from reader.core.annotations.export import (
+    AnnotationFormatError,
+    ImportedAnnotation,
+    export,
+    parse_w3c,
+)
 from reader.core.annotations.model import DEFAULT_COLOR, Highlight
 from reader.core.errors import IngestError, LibraryError
 from reader.core.models import (
@@ -679,48 +690,56 @@ class Library:
                         report.duplicates += 1
                         placed = True
                         break
-                    self._store.highlights.insert(
+                    self._insert_imported(
+                        item,
                         snapshot,
                         describe(text_now, placement.start, placement.end),
-                        color=item.color,
-                        note=item.note,
-                        tags=item.tags,
-                        now=item.modified or now,
-                        uid=item.uid,
-                        created_at=item.created,
-                        status=placement.status,
-                        confidence=placement.confidence,
+                        now,
+                        placement.status,
+                        placement.confidence,
                     )
                     report.imported += 1
                     placed = True
                     break
                 if placed:
                     continue
-                self._store.highlights.insert(
-                    ArticleSnapshot(
-                        article_id=None,
-                        version_id=None,
-                        title=item.article_title,
-                        source=item.outlet,
-                        date=item.date,
-                        url=item.url,
-                        content_hash=item.sha256 or "",
-                    ),
-                    item.anchor,
-                    color=item.color,
-                    note=item.note,
-                    tags=item.tags,
-                    now=item.modified or now,
-                    uid=item.uid,
-                    created_at=item.created,
-                    status="orphan",
-                    confidence=0.0,
+                orphan_snapshot = ArticleSnapshot(
+                    article_id=None,
+                    version_id=None,
+                    title=item.article_title,
+                    source=item.outlet,
+                    date=item.date,
+                    url=item.url,
+                    content_hash=item.sha256 or "",
                 )
+                self._insert_imported(item, orphan_snapshot, item.anchor, now, "orphan", 0.0)
                 where = item.article_title or item.url or item.sha256 or "an unknown article"
                 reason = "article not in this library" if not candidates else "passage not found"
                 report.orphans.append(f"{item.anchor.quote.exact[:60]!r} ({where}): {reason}")
         self.sync_index()
         return report
+
+    def _insert_imported(
+        self,
+        item: ImportedAnnotation,
+        snapshot: ArticleSnapshot,
+        anchor: Anchor,
+        now: str,
+        status: AnchorStatus,
+        confidence: float,
+    ) -> None:
+        self._store.highlights.insert(
+            snapshot,
+            anchor,
+            color=item.color,
+            note=item.note,
+            tags=item.tags,
+            now=item.modified or now,
+            uid=item.uid,
+            created_at=item.created,
+            status=status,
+            confidence=confidence,
+        )
 
     def _reanchor(self, article_id: int) -> None:
         """Place every highlight of an article on its new current version."""
