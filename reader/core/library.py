@@ -471,6 +471,10 @@ class Library:
     def summaries(self, article_ids: Sequence[int]) -> list[ArticleSummary]:
         return self._store.summaries(article_ids)
 
+    def filter_ids(self, article_ids: Sequence[int], where: ArticleFilter) -> list[int]:
+        """Those of ``article_ids`` (search hits, say) that pass a list filter, in order."""
+        return self._store.filter_ids(article_ids, where)
+
     def count_articles(self, where: ArticleFilter | None = None) -> int:
         return self._store.count_articles(where)
 
@@ -718,6 +722,24 @@ class Library:
                 report.orphans.append(f"{item.anchor.quote.exact[:60]!r} ({where}): {reason}")
         self.sync_index()
         return report
+
+    def reattach_highlight(self, highlight_id: int, article_id: int) -> Highlight:
+        """Place an orphaned highlight on an article whose text holds its passage (exactly
+        or closely). Raises LibraryError when the passage is not there."""
+        highlight = self.highlight(highlight_id)
+        snapshot = self._store.snapshot(article_id)
+        text = self._store.version_text(_version_of(snapshot))
+        placement = reanchor(highlight.selectors, text)
+        if not placement.placed:
+            raise LibraryError(
+                f"the passage “{highlight.exact[:60]}” is not in article {article_id}"
+            )
+        with self._store.transaction():
+            self._store.highlights.place(
+                highlight_id, snapshot, placement, describe(text, placement.start, placement.end)
+            )
+        self.sync_index()
+        return self.highlight(highlight_id)
 
     def _insert_imported(
         self,

@@ -390,3 +390,16 @@ def test_metadata_can_be_corrected_and_is_searchable(library: Library) -> None:
     cleared = library.get_article(seed.id)
     assert (cleared.source, cleared.url, cleared.date) == (None, None, None)
     assert library.check().ok
+
+
+def test_search_hits_can_be_filtered_like_the_list(library: Library) -> None:
+    from reader.core.models import ArticleFilter
+
+    newer = seed_article(library, SEED_000)
+    older = seed_article(library, SEED_001)
+    library.set_read(older.id, True)
+    ids = [h.article_id for h in library.search("putin", sort="date").hits]
+    assert ids == [newer.id, older.id]
+    assert library.filter_ids(ids, ArticleFilter(read=True)) == [older.id]
+    assert library.filter_ids(ids[::-1], ArticleFilter()) == [older.id, newer.id]
+    assert library.filter_ids([], ArticleFilter(read=True)) == []

@@ -615,6 +615,25 @@ class Store:
                     found[int(row["id"])] = _summary(row)
         return [found[i] for i in article_ids if i in found]
 
+    def filter_ids(self, article_ids: Sequence[int], where: ArticleFilter) -> list[int]:
+        """Those of ``article_ids`` that pass the filter, in the order given."""
+        clause, args = _filter_sql(where)
+        keep: set[int] = set()
+        with self._lock:
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                condition = f"a.id IN ({marks})"
+                sql_where = f"{clause} AND {condition}" if clause else f"WHERE {condition}"
+                keep.update(
+                    int(r[0])
+                    for r in self._conn.execute(
+                        "SELECT a.id FROM articles a LEFT JOIN sources s ON s.id = a.source_id "
+                        + sql_where,
+                        (*args, *chunk),
+                    )
+                )
+        return [i for i in article_ids if i in keep]
+
     def count_articles(self, where: ArticleFilter | None = None) -> int:
         clause, args = _filter_sql(where)
         with self._lock:

@@ -387,3 +387,23 @@ def test_markdown_csv_and_html_exports(lib: Library) -> None:
     only_search = lib.export_highlights("csv", query="Vladivostok")
     assert QUOTE in only_search
     assert QUOTE not in lib.export_highlights("csv", query="date:2019")
+
+
+def test_an_orphan_can_be_reattached_where_its_passage_is(
+    lib: Library, seed_copies: Path, tmp_path: Path
+) -> None:
+    a = article(lib, SEED_001)
+    h = lib.highlight_quote(a.id, QUOTE, note="venue")
+    lib.delete_article(a.id, keep_highlights=True)
+    assert lib.highlight(h.id).is_orphan
+    other = article(lib, SEED_000)
+    with pytest.raises(LibraryError, match="is not in article"):
+        lib.reattach_highlight(h.id, other.id)
+    # The same story, imported again from another copy, takes the highlight back.
+    again = tmp_path / "again.txt"
+    shutil.copy(seed_copies / SEED_001, again)
+    [new_id] = lib.import_paths([again]).article_ids
+    placed = lib.reattach_highlight(h.id, new_id)
+    assert (placed.article_id, placed.anchor, placed.note) == (new_id, "exact", "venue")
+    assert lib.get_article(new_id).text[placed.start : placed.end] == QUOTE
+    assert [x.article_id for x in lib.search("note:venue").hits] == [new_id]
