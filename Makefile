@@ -1,7 +1,7 @@
 # Coverage Reader — developer commands. `make run` and `make test` set everything up.
 PYTHON ?= python3
 VENV   := .venv
-RUN_ARGS ?= list
+RUN_ARGS ?=
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 

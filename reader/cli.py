@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"coverage-reader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
+    sub.add_parser("gui", parents=[common], help="open the window (the default)")
+
     p = sub.add_parser("import", parents=[common], help="import files or folders")
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -126,9 +128,10 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+    if args.command in (None, "gui"):
+        from reader.ui.app import run_gui
+
+        return run_gui(getattr(args, "library", None))
     out = sys.stdout
     try:
         with Library.open(getattr(args, "library", None)) as library:

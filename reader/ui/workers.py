@@ -1,0 +1,172 @@
+"""Long jobs off the GUI thread: importing (with progress and Cancel) and searching (so
+a slow query never blocks typing). Results come back to the GUI thread as signals."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
+
+from reader.core.errors import CoverageReaderError
+from reader.core.library import ImportReport, Library
+from reader.core.models import ArticleFilter, SearchPage
+
+
+class ImportJob(QObject):
+    """Imports files and folders on a thread of its own.
+
+    ``progress`` carries :class:`ImportProgress`; ``finished`` the :class:`ImportReport`
+    (also when cancelled: ``report.cancelled``); ``failed`` a message if the import
+    could not run at all. The library is thread-safe; everything imported before a
+    Cancel is kept and searchable.
+    """
+
+    progress = Signal(object)
+    finished = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, library: Library, paths: Sequence[Path], parent: QObject | None = None):
+        super().__init__(parent)
+        self._library = library
+        self._paths = list(paths)
+        self._cancel = threading.Event()
+        self._thread = QThread()
+        self._thread.setObjectName("import")
+        self._worker = _ImportWorker(self)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.done.connect(self._thread.quit)
+        self._thread.finished.connect(self._on_thread_finished)
+        self._report: ImportReport | None = None
+        self._error: str | None = None
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @property
+    def cancelling(self) -> bool:
+        return self._cancel.is_set()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, msecs: int = 60_000) -> bool:
+        return self._thread.wait(msecs)
+
+    # Called on the import thread.
+    def _run(self) -> None:
+        try:
+            self._report = self._library.import_paths(
+                self._paths, progress=self.progress.emit, cancelled=self._cancel.is_set
+            )
+        except CoverageReaderError as exc:
+            self._error = str(exc)
+        except Exception as exc:  # report, never take the window down
+            self._error = f"{type(exc).__name__}: {exc}"
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        if self._error is not None or self._report is None:
+            self.failed.emit(self._error or "the import stopped unexpectedly")
+        else:
+            self.finished.emit(self._report)
+
+
+class _ImportWorker(QObject):
+    done = Signal()
+
+    def __init__(self, job: ImportJob) -> None:
+        super().__init__()
+        self._job = job
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._job._run()
+        finally:
+            self.done.emit()
+
+
+class SearchRunner(QObject):
+    """Runs searches on a thread pool; only the answer to the latest request is
+    delivered (older ones still running are dropped when they finish)."""
+
+    #: (request number, SearchPage, article ids kept by the filter or None)
+    results = Signal(int, object, object)
+    #: (request number, message)
+    error = Signal(int, str)
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._latest = 0
+
+    @property
+    def latest(self) -> int:
+        return self._latest
+
+    def submit(self, query: str, *, limit: int, sort: str, where: ArticleFilter | None) -> int:
+        self._latest += 1
+        task = _SearchTask(self, self._latest, query, limit, sort, where)
+        # Drop queued (not yet started) searches: only the newest matters.
+        self._pool.clear()
+        self._pool.start(task)
+        return self._latest
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    def _deliver(self, number: int, page: object, kept: object) -> None:
+        if number == self._latest:
+            self.results.emit(number, page, kept)
+
+    def _fail(self, number: int, message: str) -> None:
+        if number == self._latest:
+            self.error.emit(number, message)
+
+
+class _Relay(QObject):
+    results = Signal(int, object, object)
+    error = Signal(int, str)
+
+
+class _SearchTask(QRunnable):
+    def __init__(
+        self,
+        runner: SearchRunner,
+        number: int,
+        query: str,
+        limit: int,
+        sort: str,
+        where: ArticleFilter | None,
+    ) -> None:
+        super().__init__()
+        self._library = runner._library
+        self._number = number
+        self._query = query
+        self._limit = limit
+        self._sort = sort
+        self._where = where
+        # Signals emitted from the pool thread are queued to the runner's (GUI) thread.
+        self._relay = _Relay()
+        self._relay.results.connect(runner._deliver)
+        self._relay.error.connect(runner._fail)
+
+    def run(self) -> None:
+        try:
+            page: SearchPage = self._library.search(self._query, limit=self._limit, sort=self._sort)
+            kept = None
+            if self._where is not None and not self._where.is_empty:
+                kept = self._library.filter_ids([h.article_id for h in page.hits], self._where)
+            self._relay.results.emit(self._number, page, kept)
+        except CoverageReaderError as exc:
+            self._relay.error.emit(self._number, str(exc))
+        except Exception as exc:
+            self._relay.error.emit(self._number, f"{type(exc).__name__}: {exc}")
