@@ -4,8 +4,8 @@ and export what is listed."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
+from PySide6.QtCore import QModelIndex, QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,9 +31,17 @@ from reader.ui.palette import swatch
 QUOTE_COLUMN = 1
 
 
-def color_icon(name: str) -> QIcon:
-    pixmap = QPixmap(14, 14)
-    pixmap.fill(QColor(swatch(name)))
+def color_icon(name: str, size: int = 16) -> QIcon:
+    """A round swatch with a darker rim, recognisable in light and dark toolbars."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    fill = QColor(swatch(name))
+    painter.setBrush(fill)
+    painter.setPen(QPen(fill.darker(160), 1.5))
+    painter.drawEllipse(QRectF(1.5, 1.5, size - 3, size - 3))
+    painter.end()
     return QIcon(pixmap)
 
 

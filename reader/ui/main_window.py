@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -53,6 +54,7 @@ from reader.core.errors import CoverageReaderError
 from reader.core.library import ImportProgress, ImportReport, Library
 from reader.core.models import ArticleFilter, SearchHit, SearchPage
 from reader.ui.app import APP_NAME, app_icon, apply_ui_theme, system_prefers_dark
+from reader.ui.article_delegate import SearchResultDelegate
 from reader.ui.dialogs import (
     AboutDialog,
     ImportDialog,
@@ -169,12 +171,15 @@ class MainWindow(QMainWindow):
         self.article_view.setWordWrap(False)
         self.article_view.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.article_view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.result_delegate = SearchResultDelegate(self.article_view)
+        self.article_view.setItemDelegateForColumn(0, self.result_delegate)
+        self._plain_row_height = self.article_view.verticalHeader().defaultSectionSize()
         header = self.article_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
-        header.resizeSection(1, 150)
+        header.resizeSection(1, 120)
         header.setHighlightSections(False)
 
         self.list_header = QLabel(self)
@@ -223,7 +228,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([440, 640, 320])
+        self.splitter.setSizes([560, 600, 320])
         self.splitter.setChildrenCollapsible(False)
 
         top = QWidget(self)
@@ -393,6 +398,17 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        style = self.style()
+        SP = QStyle.StandardPixmap
+        for action, pixmap in (
+            (self.act_import, SP.SP_DialogOpenButton),
+            (self.act_previous, SP.SP_ArrowUp),
+            (self.act_next, SP.SP_ArrowDown),
+            (self.act_toggle_read, SP.SP_DialogApplyButton),
+            (self.act_undo, SP.SP_ArrowBack),
+            (self.act_redo, SP.SP_ArrowForward),
+        ):
+            action.setIcon(style.standardIcon(pixmap))
         toolbar.addAction(self.act_import)
         toolbar.addSeparator()
         toolbar.addActions([self.act_previous, self.act_next, self.act_toggle_read])
@@ -771,6 +787,7 @@ class MainWindow(QMainWindow):
         if not query:
             self._search_page = None
             self.article_model.clear_search()
+            self._set_row_height(with_snippets=False)
             self.article_model.set_filter(self.filter_bar.current())
             self._reselect_current()
             self._update_list_header()
@@ -798,6 +815,7 @@ class MainWindow(QMainWindow):
     def _show_results(self, page: SearchPage) -> None:
         self._search_page = page
         self.article_model.set_search(page)
+        self._set_row_height(with_snippets=any(h.snippet for h in page.hits))
         self._reselect_current()
         self._update_list_header()
         if self._current_id is not None:
@@ -806,6 +824,13 @@ class MainWindow(QMainWindow):
                 self.reader.set_search_terms(terms)
             else:
                 self.reader.clear_search_terms()
+
+    def _set_row_height(self, *, with_snippets: bool) -> None:
+        header = self.article_view.verticalHeader()
+        if with_snippets:
+            header.setDefaultSectionSize(self.result_delegate.row_height(self.article_view.font()))
+        else:
+            header.setDefaultSectionSize(self._plain_row_height)
 
     def _on_search_error(self, _number: int, message: str) -> None:
         self.list_header.setText(
@@ -848,9 +873,9 @@ class MainWindow(QMainWindow):
     # -- highlights --------------------------------------------------------------------
 
     def _on_selection_range(self, start: int, end: int) -> None:
-        enabled = self._current_id is not None and 0 <= start < end
-        for action in (*self.color_actions, self.act_highlight_note):
-            action.setEnabled(enabled)
+        # The colour actions stay enabled (so the toolbar shows the palette); without a
+        # selection they say what to do. "With note" needs a selection to quote.
+        self.act_highlight_note.setEnabled(self._current_id is not None and 0 <= start < end)
 
     def create_highlight(self, color: str, note: str = "") -> None:
         if self._current_id is None:

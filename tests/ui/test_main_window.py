@@ -135,6 +135,9 @@ def test_search_then_open_a_result_marks_the_hits(qtbot: QtBot, window: MainWind
     assert "1 result" in header
     snippet = window.article_model.index(0, 0).data(ArticleTableModel.SnippetRole)
     assert "<mark>Vladivostok</mark>" in snippet
+    # Results show their snippet under the title: taller rows than the plain list.
+    view = window.article_view
+    assert view.rowHeight(0) >= 3 * view.fontMetrics().lineSpacing()
     click_row(qtbot, window, 0)
     assert window.reader.article() is not None
     assert window.reader.article().title == XI_PUTIN  # type: ignore[union-attr]
@@ -142,6 +145,7 @@ def test_search_then_open_a_result_marks_the_hits(qtbot: QtBot, window: MainWind
     # Clearing the search brings the whole list back.
     window.search_bar.edit.clear()
     qtbot.waitUntil(lambda: window.article_model.rowCount() == 2)
+    assert view.rowHeight(0) < 2 * view.fontMetrics().lineSpacing()
 
 
 def test_did_you_mean_is_offered_and_runs_the_suggestion(qtbot: QtBot, window: MainWindow) -> None:
