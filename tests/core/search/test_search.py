@@ -147,6 +147,7 @@ def test_fields(index: SearchIndex, query: str, expected: list[int]) -> None:
         ("date:2018-9-15", []),
         ("date:[2014 TO 2018]", [1, 2]),
         ("date:[2018-09 TO 2019-01-02]", [2, 3]),
+        ("date:[2018-09-01 to 2018-12-31]", [2]),
         ("date:>2018", [3]),
         ("date:>=2018 putin", [2, 3]),
     ],
@@ -171,6 +172,7 @@ def test_prefix_matches_words_as_written_not_stems(index: SearchIndex) -> None:
 
 def test_fuzzy_terms(index: SearchIndex) -> None:
     assert ids(index, "Vladivostock~") == [2]
+    assert sorted(ids(index, "ties~")) == [2, 3]
 
 
 def test_did_you_mean(index: SearchIndex) -> None:
