@@ -35,6 +35,7 @@ from reader.core.annotations.anchoring import (
 from reader.core.annotations.commands import (
     Command,
     CreateHighlight,
+    DeleteArticle,
     DeleteHighlights,
     UndoStack,
     UpdateHighlight,
@@ -528,10 +529,11 @@ class Library:
         self.sync_index()
 
     def delete_article(self, article_id: int, *, keep_highlights: bool) -> None:
-        """Delete an article and all its versions. The caller chooses what happens to its
-        highlights: kept as orphans (quote, note and citation intact) or deleted too."""
-        self._store.delete_article(article_id, keep_highlights=keep_highlights)
-        self.sync_index()
+        """Delete an article and all its versions (undoable). The caller chooses what
+        happens to its highlights: kept as orphans (quote, note and citation intact) or
+        deleted too."""
+        self._store.get_article(article_id)
+        self._run(DeleteArticle(article_id, keep_highlights))
 
     # -- highlights -----------------------------------------------------------------------
 

@@ -746,7 +746,9 @@ class MainWindow(QMainWindow):
             self.refresh_list()
         self.highlight_panel.refresh()
         self.refresh_filters()
-        self.statusBar().showMessage(f"Deleted “{article.title}”", 6000)
+        undo_key = QKeySequence(QKeySequence.StandardKey.Undo).toString()
+        self.statusBar().showMessage(f"Deleted “{article.title}” ({undo_key} to undo)", 8000)
+        self._update_undo_actions()
         self._update_article_actions()
 
     def _article_context_menu(self, pos: QPoint) -> None:
@@ -972,16 +974,41 @@ class MainWindow(QMainWindow):
             self.reader.scroll_to_offset(highlight.start, highlight.end, flash=True)
 
     def undo(self) -> None:
-        label = self.library.undo()
+        try:
+            label = self.library.undo()
+        except CoverageReaderError as exc:
+            QMessageBox.warning(self, "Undo", str(exc))
+            return
         if label:
-            self.after_annotation_change(None)
+            self._after_history_step(label)
             self.statusBar().showMessage(f"Undone: {label}", 4000)
 
     def redo(self) -> None:
-        label = self.library.redo()
+        try:
+            label = self.library.redo()
+        except CoverageReaderError as exc:
+            QMessageBox.warning(self, "Redo", str(exc))
+            return
         if label:
-            self.after_annotation_change(None)
+            self._after_history_step(label)
             self.statusBar().showMessage(f"Redone: {label}", 4000)
+
+    def _after_history_step(self, label: str) -> None:
+        if label.startswith("Delete article"):
+            # An article came back or went away again: the list, filters and reader.
+            if self._current_id is not None:
+                try:
+                    self.library.get_article(self._current_id)
+                except CoverageReaderError:
+                    self._current_id = None
+                    self.reader.show_article(None)
+                    self.highlight_panel.set_article(None)
+            if self._search_page is not None and self.search_bar.query():
+                self.run_search(self.search_bar.query())
+            else:
+                self.refresh_list()
+            self.refresh_filters()
+        self.after_annotation_change(None)
 
     def after_annotation_change(self, article_ids: Sequence[int | None] | None) -> None:
         """Show an annotation change everywhere: the reader, the panel, the list counts."""

@@ -385,6 +385,13 @@ def test_delete_an_article_asks_about_its_highlights(qtbot: QtBot, window: MainW
     [orphan] = window.library.orphans()
     assert orphan.exact == "Vladivostok"
 
+    # Undo brings the article back, with its highlight in place.
+    assert window.act_undo.text() == "&Undo Delete article"
+    window.act_undo.trigger()
+    assert window.article_model.rowCount() == 2
+    assert window.library.orphans() == []
+    assert [h.exact for h in window.library.highlights(xi)] == ["Vladivostok"]
+
 
 # -- find, appearance, settings ------------------------------------------------------------
 

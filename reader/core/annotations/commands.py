@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from reader.core.annotations.anchoring import Anchor
 from reader.core.annotations.model import Highlight
 from reader.core.store import Store
+from reader.core.store.db import DeletedArticle
 
 
 def _now() -> str:
@@ -117,6 +118,29 @@ class DeleteHighlights(Command):
 
     def affected_articles(self) -> set[int]:
         return {h.article_id for h in self.deleted if h.article_id is not None}
+
+
+@dataclass
+class DeleteArticle(Command):
+    """Deleting an article (keeping its highlights as orphans, or deleting them too).
+    Undo puts back the article with every version, its tags and its highlights."""
+
+    article_id: int
+    keep_highlights: bool
+    label: str = "Delete article"
+    record: DeletedArticle | None = field(default=None, init=False)
+
+    def apply(self, store: Store) -> None:
+        self.record = store.capture_article(self.article_id)
+        store.delete_article(self.article_id, keep_highlights=self.keep_highlights)
+
+    def revert(self, store: Store) -> None:
+        assert self.record is not None
+        # The id stays the same unless another article took it meanwhile.
+        self.article_id = store.restore_article(self.record)
+
+    def affected_articles(self) -> set[int]:
+        return {self.article_id}
 
 
 class UndoStack:

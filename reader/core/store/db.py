@@ -7,6 +7,7 @@ Only :mod:`reader.core` uses this module; the UI and the command line go through
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from reader.core.annotations.model import Highlight
 from reader.core.errors import ArticleNotFound, LibraryError
@@ -70,6 +71,16 @@ def sort_date(value: ArticleDate | None) -> str | None:
             moment = moment.astimezone(UTC).replace(tzinfo=None)
         return moment.isoformat(timespec="seconds")
     return moment.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedArticle:
+    """An article as it was before a delete: its rows, tags and highlights."""
+
+    article: dict[str, Any]
+    versions: tuple[dict[str, Any], ...]
+    tags: tuple[str, ...]
+    highlights: tuple[Highlight, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,6 +460,95 @@ class Store:
                 self._conn.execute("DELETE FROM highlights WHERE article_id = ?", (article_id,))
             self._conn.execute("DELETE FROM articles WHERE id = ?", (article_id,))
             self._queue(article_id, "delete")
+
+    def capture_article(self, article_id: int) -> DeletedArticle:
+        """Everything needed to put an article back after it is deleted (undo)."""
+        with self._lock:
+            self._require(article_id)
+            row = self._conn.execute(
+                "SELECT * FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            versions = [
+                dict(r)
+                for r in self._conn.execute(
+                    "SELECT * FROM article_versions WHERE article_id = ? ORDER BY number",
+                    (article_id,),
+                )
+            ]
+            tags = tuple(self._tags_for([article_id]).get(article_id, ()))
+            highlights = tuple(self.highlights.for_article(article_id))
+        return DeletedArticle(dict(row), tuple(versions), tags, highlights)
+
+    def restore_article(self, record: DeletedArticle) -> int:
+        """Put a deleted article back with all its versions, tags and highlights; returns
+        its id (the old one unless another article took it meanwhile). Highlights kept as
+        orphans are linked again (their notes, colours and tags as they are now);
+        highlights deleted with the article come back as they were."""
+        with self._lock, self.transaction():
+            article = dict(record.article)
+            url = article.get("url")
+            if url is not None:
+                other = self._conn.execute(
+                    "SELECT id FROM articles WHERE url = ?", (url,)
+                ).fetchone()
+                if other is not None:
+                    raise LibraryError(
+                        f"cannot restore “{article['title']}”: article {other[0]} now has "
+                        f"its URL {url}"
+                    )
+            if self._conn.execute(
+                "SELECT 1 FROM articles WHERE id = ?", (article["id"],)
+            ).fetchone():
+                article.pop("id")
+            old_current = article.get("current_version_id")
+            article["current_version_id"] = None
+            columns = ", ".join(f'"{c}"' for c in article)
+            marks = ", ".join("?" * len(article))
+            cur = self._conn.execute(
+                f"INSERT INTO articles({columns}) VALUES ({marks})", tuple(article.values())
+            )
+            new_id: int = int(article.get("id") or cur.lastrowid or 0)
+            version_ids: dict[int, int] = {}
+            for version in record.versions:
+                values = dict(version)
+                old_vid = int(values["id"])
+                values["article_id"] = new_id
+                if self._conn.execute(
+                    "SELECT 1 FROM article_versions WHERE id = ?", (old_vid,)
+                ).fetchone():
+                    values.pop("id")
+                columns = ", ".join(f'"{c}"' for c in values)
+                marks = ", ".join("?" * len(values))
+                cur = self._conn.execute(
+                    f"INSERT INTO article_versions({columns}) VALUES ({marks})",
+                    tuple(values.values()),
+                )
+                version_ids[old_vid] = int(values.get("id") or cur.lastrowid or 0)
+            if old_current is not None:
+                self._conn.execute(
+                    "UPDATE articles SET current_version_id = ? WHERE id = ?",
+                    (version_ids.get(int(old_current)), new_id),
+                )
+            for tag in record.tags:
+                self._add_tag(new_id, tag)
+            for h in record.highlights:
+                relinked = dataclasses.replace(
+                    h,
+                    article_id=new_id,
+                    version_id=version_ids.get(h.version_id) if h.version_id else None,
+                    origin_version_id=(
+                        version_ids.get(h.origin_version_id) if h.origin_version_id else None
+                    ),
+                )
+                exists = self._conn.execute(
+                    "SELECT article_id FROM highlights WHERE id = ?", (h.id,)
+                ).fetchone()
+                if exists is None:
+                    self.highlights.restore(relinked)
+                elif exists[0] is None:
+                    self.highlights.relink(relinked)
+            self._queue(new_id, "upsert")
+        return new_id
 
     def snapshot(self, article_id: int) -> ArticleSnapshot:
         """The current version of an article as a highlight cites it."""

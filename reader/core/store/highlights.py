@@ -293,6 +293,29 @@ class HighlightStore:
             for highlight_id in ids:
                 self._conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,))
 
+    def relink(self, highlight: Highlight) -> None:
+        """Give an orphan back its article and place (undo of deleting that article); its
+        colour, note and tags stay as they are now."""
+        with self._lock:
+            self._conn.execute(
+                "UPDATE highlights SET article_id = ?, version_id = ?, origin_version_id = ?, "
+                'exact = ?, prefix = ?, suffix = ?, start = ?, "end" = ?, anchor = ?, '
+                "confidence = ? WHERE id = ?",
+                (
+                    highlight.article_id,
+                    highlight.version_id,
+                    highlight.origin_version_id,
+                    highlight.exact,
+                    highlight.prefix,
+                    highlight.suffix,
+                    highlight.start,
+                    highlight.end,
+                    highlight.anchor,
+                    highlight.confidence,
+                    highlight.id,
+                ),
+            )
+
     def orphan_article(self, article_id: int) -> None:
         """The article is going away and the user keeps its highlights as orphans."""
         with self._lock:

@@ -407,3 +407,46 @@ def test_an_orphan_can_be_reattached_where_its_passage_is(
     assert (placed.article_id, placed.anchor, placed.note) == (new_id, "exact", "venue")
     assert lib.get_article(new_id).text[placed.start : placed.end] == QUOTE
     assert [x.article_id for x in lib.search("note:venue").hits] == [new_id]
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_deleting_an_article_can_be_undone_with_its_highlights(lib: Library, keep: bool) -> None:
+    a = article(lib, SEED_001)
+    lib.set_tags(a.id, ["summit"])
+    h = lib.highlight_quote(a.id, QUOTE, color="pink", note="venue", tags=["place"])
+    lib.delete_article(a.id, keep_highlights=keep)
+    assert lib.article_count() == 1 and lib.search("Vladivostok").total == 0
+    if keep:
+        assert lib.highlight(h.id).is_orphan
+    assert lib.undo() == "Delete article"
+    back = lib.get_article(a.id)
+    assert (back.title, back.text, back.tags, back.version) == (a.title, a.text, ("summit",), 1)
+    [restored] = lib.highlights(a.id)
+    assert (restored.id, restored.uid, restored.exact, restored.anchor) == (
+        h.id,
+        h.uid,
+        QUOTE,
+        "exact",
+    )
+    assert restored.version_id == back.version_id == restored.origin_version_id
+    assert (restored.note, restored.color, restored.tags) == ("venue", "pink", ("place",))
+    assert [x.article_id for x in lib.search("Vladivostok").hits] == [a.id]
+    assert lib.orphans() == []
+    assert lib.check().ok
+    assert lib.redo() == "Delete article"
+    assert lib.article_count() == 1
+    assert lib.check().ok
+
+
+def test_undo_of_a_delete_survives_a_reused_id(lib: Library, tmp_path: Path) -> None:
+    newest = max(a.id for a in lib.list_articles())
+    text = lib.get_article(newest).text
+    lib.delete_article(newest, keep_highlights=False)
+    story = tmp_path / "new.txt"
+    story.write_text("Another story\n\nMOSCOW (Reuters) - Something else happened.\n", "utf-8")
+    [taken] = lib.import_paths([story]).article_ids
+    assert taken == newest  # SQLite reuses the highest id
+    lib.undo()
+    assert lib.article_count() == 3
+    assert [a.text for a in lib.get_articles([a.id for a in lib.list_articles()])].count(text) == 1
+    assert lib.check().ok
