@@ -110,7 +110,9 @@ _ARTICLE_COLUMNS = """
 """
 
 _SORT_SQL: dict[str, str] = {
-    "date": "a.sort_date IS NULL, a.sort_date {dir}, a.id {dir}",
+    # Index order (articles_sort_date): undated articles come last when newest is first,
+    # first when oldest is first.
+    "date": "a.sort_date {dir}, a.id {dir}",
     "title": "a.title COLLATE NOCASE {dir}, a.id {dir}",
     "source": "s.name IS NULL, s.name COLLATE NOCASE {dir}, a.sort_date DESC, a.id DESC",
     "added": "a.id {dir}",
