@@ -384,25 +384,41 @@ class Library:
 
     # -- the index ----------------------------------------------------------------------
 
-    def sync_index(self) -> int:
-        """Bring the index up to date with the queued changes; returns how many it applied."""
+    def sync_index(self, *, wait: bool = True) -> int:
+        """Bring the index up to date with the queued changes; returns how many it applied.
+
+        With ``wait=False`` (edits made in the window) it does not wait while another
+        thread (an import) is syncing: that thread takes the new changes before it stops,
+        because every sync looks at the queue again after letting go of the lock.
+        """
         applied = 0
-        with self._sync_lock:
-            while True:
-                pending = self._store.pending_changes(limit=SYNC_BATCH)
-                if not pending:
-                    return applied
-                latest: dict[int, str] = {}
-                for change in pending:
-                    latest[change.article_id] = change.op
-                upsert_ids = [i for i, op in latest.items() if op == "upsert"]
-                articles = self._store.get_articles(upsert_ids)
-                present = {a.id for a in articles}
-                # An article queued for upsert but deleted since is a delete for the index.
-                deletes = [i for i, op in latest.items() if op == "delete" or i not in present]
-                self._index.apply(_index_documents(self._store, articles), deletes)
-                self._store.clear_pending(pending[-1].queue_id)
-                applied += len(latest)
+        while True:
+            if not self._sync_lock.acquire(blocking=wait):
+                return applied
+            try:
+                applied += self._apply_pending()
+            finally:
+                self._sync_lock.release()
+            if not self._store.pending_count():
+                return applied
+
+    def _apply_pending(self) -> int:
+        applied = 0
+        while True:
+            pending = self._store.pending_changes(limit=SYNC_BATCH)
+            if not pending:
+                return applied
+            latest: dict[int, str] = {}
+            for change in pending:
+                latest[change.article_id] = change.op
+            upsert_ids = [i for i, op in latest.items() if op == "upsert"]
+            articles = self._store.get_articles(upsert_ids)
+            present = {a.id for a in articles}
+            # An article queued for upsert but deleted since is a delete for the index.
+            deletes = [i for i, op in latest.items() if op == "delete" or i not in present]
+            self._index.apply(_index_documents(self._store, articles), deletes)
+            self._store.clear_pending(pending[-1].queue_id)
+            applied += len(latest)
 
     def rebuild_index(
         self,
@@ -522,11 +538,11 @@ class Library:
         self._store.update_metadata(
             article_id, title=title, date=date, clear_date=clear_date, source=source, url=url
         )
-        self.sync_index()
+        self.sync_index(wait=False)
 
     def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
         self._store.set_tags(article_id, tags)
-        self.sync_index()
+        self.sync_index(wait=False)
 
     def delete_article(self, article_id: int, *, keep_highlights: bool) -> None:
         """Delete an article and all its versions (undoable). The caller chooses what
@@ -637,7 +653,7 @@ class Library:
     def _after(self, command: Command) -> None:
         """Annotation changes queue their article for the index (database triggers, in
         the same transaction); apply them now so a search finds the new note at once."""
-        self.sync_index()
+        self.sync_index(wait=False)
 
     def export_highlights(
         self,
@@ -740,7 +756,7 @@ class Library:
             self._store.highlights.place(
                 highlight_id, snapshot, placement, describe(text, placement.start, placement.end)
             )
-        self.sync_index()
+        self.sync_index(wait=False)
         return self.highlight(highlight_id)
 
     def _insert_imported(

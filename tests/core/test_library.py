@@ -403,3 +403,37 @@ def test_search_hits_can_be_filtered_like_the_list(library: Library) -> None:
     assert library.filter_ids(ids, ArticleFilter(read=True)) == [older.id]
     assert library.filter_ids(ids[::-1], ArticleFilter()) == [older.id, newer.id]
     assert library.filter_ids([], ArticleFilter(read=True)) == []
+
+
+def test_edits_never_wait_for_an_import_that_is_syncing(
+    library: Library, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    seed = seed_article(library, SEED_001)
+    # An import's index commit is slow (held here until released): an edit made
+    # meanwhile returns at once, and the import's sync takes its change too.
+    in_commit = threading.Event()
+    release = threading.Event()
+    real_apply = SearchIndex.apply
+
+    def slow_apply(self: SearchIndex, upserts: object, deletes: object) -> None:
+        if threading.current_thread().name == "import":
+            in_commit.set()
+            release.wait(10)
+        real_apply(self, upserts, deletes)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "apply", slow_apply)
+    story = tmp_path / "gas.txt"
+    story.write_text(WIRE_STORY, encoding="utf-8")
+    worker = threading.Thread(target=library.import_paths, args=([story],), name="import")
+    worker.start()
+    assert in_commit.wait(10)
+    highlight = library.highlight_quote(seed.id, "Vladivostok", note="made while importing")
+    assert library.highlight(highlight.id).note == "made while importing"
+    assert worker.is_alive()  # the edit did not wait for the import
+    release.set()
+    worker.join(10)
+    assert [h.article_id for h in library.search("note:importing").hits] == [seed.id]
+    assert library.search("Siberian").total == 1
+    assert library.check().ok
