@@ -4,14 +4,19 @@ a slow query never blocks typing). Results come back to the GUI thread as signal
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
 
 from reader.core.errors import CoverageReaderError
-from reader.core.library import ImportReport, Library
+from reader.core.library import ImportProgress, ImportReport, Library
 from reader.core.models import ArticleFilter, SearchPage
+
+#: Progress reaches the window at most this often (a 100,000-file import must not flood
+#: the GUI thread with signals).
+PROGRESS_INTERVAL_S = 0.05
 
 
 class ImportJob(QObject):
@@ -40,6 +45,7 @@ class ImportJob(QObject):
         self._worker.done.connect(self._thread.quit)
         self._thread.finished.connect(self._on_thread_finished)
         self._report: ImportReport | None = None
+        self._last_emit = 0.0
         self._error: str | None = None
 
     def start(self) -> None:
@@ -62,12 +68,20 @@ class ImportJob(QObject):
     def _run(self) -> None:
         try:
             self._report = self._library.import_paths(
-                self._paths, progress=self.progress.emit, cancelled=self._cancel.is_set
+                self._paths, progress=self._throttled_progress, cancelled=self._cancel.is_set
             )
         except CoverageReaderError as exc:
             self._error = str(exc)
         except Exception as exc:  # report, never take the window down
             self._error = f"{type(exc).__name__}: {exc}"
+
+    def _throttled_progress(self, progress: ImportProgress) -> None:
+        """At most ~20 updates a second reach the window (plus the first and last)."""
+        now = time.monotonic()
+        last = progress.files_done >= progress.files_total
+        if last or progress.files_done == 0 or now - self._last_emit >= PROGRESS_INTERVAL_S:
+            self._last_emit = now
+            self.progress.emit(progress)
 
     @Slot()
     def _on_thread_finished(self) -> None:
