@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"coverage-reader {__version__}")
+    parser.add_argument(
+        "--self-test",
+        action="store_true",
+        help="check that this copy works (a temporary library, the seeds, a search and "
+        "the window offscreen), then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     sub.add_parser("gui", parents=[common], help="open the window (the default)")
@@ -128,6 +134,10 @@ def _positive_int(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.self_test:
+        from reader.selftest import run_self_test
+
+        return run_self_test()
     if args.command in (None, "gui"):
         from reader.ui.app import run_gui
 

@@ -1,0 +1,42 @@
+"""``coverage-reader --self-test``, as the installer builds run it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def test_self_test_passes_quietly_and_leaves_the_user_library_alone(tmp_path: Path) -> None:
+    env = dict(os.environ)
+    user_library = tmp_path / "user-library"
+    env["COVERAGE_READER_LIBRARY"] = str(user_library)
+    env.pop("QT_QPA_PLATFORM", None)  # the self-test chooses offscreen itself
+    proc = subprocess.run(
+        [str(Path(sys.executable).with_name("coverage-reader")), "--self-test"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "self-test ok" in proc.stdout
+    assert proc.stderr == ""
+    assert not user_library.exists()
+
+
+def test_self_test_reports_what_failed(tmp_path: Path) -> None:
+    # A copy whose seeds are missing must fail, naming the step.
+    script = (
+        "import sys\n"
+        "import reader.core.library as library\n"
+        "library.seed_files = lambda: []\n"
+        "from reader.selftest import run_self_test\n"
+        "sys.exit(run_self_test())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180
+    )
+    assert proc.returncode == 1
+    assert "self-test FAILED: import the bundled articles" in proc.stderr
