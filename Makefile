@@ -5,7 +5,7 @@ RUN_ARGS ?=
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test clean system-deps lock
+.PHONY: run test dist clean system-deps lock
 
 run: $(STAMP)
 	$(BIN)/coverage-reader $(RUN_ARGS)
@@ -15,6 +15,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
+
+# The Linux bundle, .tar.gz and .deb in dist/ (smoke-tested; prints size and start time).
+dist: $(STAMP)
+	packaging/linux/build.sh $(DIST_ARGS)
 
 system-deps:
 	packaging/linux/system-deps.sh
@@ -31,7 +35,7 @@ $(STAMP): requirements.lock pyproject.toml
 # Regenerate the lock file after changing dependencies in pyproject.toml.
 lock:
 	$(BIN)/python -m pip install --quiet uv
-	$(BIN)/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra dist --universal --python-version 3.11 \
 		--generate-hashes --quiet -o requirements.lock
 
 clean:
