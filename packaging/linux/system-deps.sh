@@ -13,11 +13,14 @@ PACKAGES=(
   # Qt's xcb platform plugin
   libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xkb1 libxcb-xinerama0
-  libxcb-xfixes0 libx11-xcb1
+  libxcb-xfixes0 libx11-xcb1 libx11-6 libxcb1 libxcb-render0 libxcb-shm0 libxcb-sync1
+  libxcb-util1 libwayland-client0 libwayland-cursor0 libsqlite3-0
   # fonts: Latin, Cyrillic and CJK text in the reader
   fonts-dejavu-core fonts-noto-cjk
   # a virtual screen for screenshots and the xcb smoke test
   xvfb xauth
+  # checks of the Linux packages (make dist): desktop entry and AppStream metainfo
+  desktop-file-utils appstream
 )
 
 missing=()
