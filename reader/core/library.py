@@ -12,6 +12,7 @@ the next :meth:`Library.open` (or :meth:`Library.sync_index`) finishes the work.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -165,24 +166,48 @@ class Library:
         self._undo = UndoStack()
         #: Things the user should be told about opening (an index rebuilt, say).
         self.notices = notices
+        #: Why the index must be rebuilt before searches are complete (None: it is fine).
+        self.needs_rebuild: str | None = None
 
     # -- opening and closing ----------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path | None = None, *, import_seeds: bool = True) -> Library:
+    def open(
+        cls,
+        path: Path | None = None,
+        *,
+        import_seeds: bool = True,
+        rebuild_later: bool = False,
+    ) -> Library:
+        """Open (or create) the library folder.
+
+        If the search index is missing, damaged, out of date or from another version, it
+        is rebuilt from the database: at once, or — with ``rebuild_later`` (the window) —
+        by the caller calling :meth:`rebuild_index` when it suits it (on a thread, with
+        progress), ``needs_rebuild`` saying why. Until then searches say the index is
+        incomplete; nothing else waits.
+        """
         path = (path or default_library_path()).expanduser().resolve()
         _make_private_dir(path)
         store = Store(path / DB_NAME)
         notices: list[str] = []
         try:
-            index = cls._open_index(path, store, notices)
+            index, reason = cls._open_index(path, store)
             library = cls(path, store, index, notices)
-            # Finish what a process that died mid-change left queued, then make sure the
-            # index holds exactly the library's articles.
-            library.sync_index()
-            if index.doc_count() != store.article_count():
-                notices.append("The search index was out of date and has been rebuilt.")
-                library.rebuild_index()
+            if reason is None:
+                # Finish what a process that died mid-change left queued, then make sure
+                # the index holds exactly the library's articles.
+                library.sync_index()
+                if index.doc_count() != store.article_count():
+                    reason = "it was out of date"
+            if reason is not None:
+                log.warning("the search index needs a rebuild: %s", reason)
+                if rebuild_later:
+                    library.needs_rebuild = reason
+                    notices.append(f"The search index is being rebuilt ({reason}).")
+                else:
+                    library.rebuild_index()
+                    notices.append(f"The search index was rebuilt from the library ({reason}).")
             if import_seeds and store.get_meta("seeded") is None:
                 if store.article_count() == 0:
                     library.import_paths(seed_files())
@@ -193,21 +218,17 @@ class Library:
         return library
 
     @staticmethod
-    def _open_index(path: Path, store: Store, notices: list[str]) -> SearchIndex:
+    def _open_index(path: Path, store: Store) -> tuple[SearchIndex, str | None]:
+        """The index, and why it must be rebuilt (None when it is usable as it is)."""
         index_path = path / INDEX_DIR
         existed = index_path.exists()
         try:
             index = SearchIndex.open(index_path, create=not existed)
         except IndexUnavailable as exc:
-            notices.append(f"The search index was rebuilt from the library ({exc}).")
-            log.warning("rebuilding search index: %s", exc)
-            index = SearchIndex.open(index_path, create=True)
-            _rebuild(store, index)
-            return index
+            return SearchIndex.open(index_path, create=True), str(exc)
         if not existed and store.article_count():
-            notices.append("The search index was missing and has been rebuilt.")
-            _rebuild(store, index)
-        return index
+            return index, "it was missing"
+        return index, None
 
     def close(self) -> None:
         try:
@@ -426,8 +447,19 @@ class Library:
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> int:
+        """Rebuild the index from the database (the old index serves searches until the
+        new one is complete). Changes made meanwhile are queued and applied after."""
         with self._sync_lock:
-            return _rebuild(self._store, self._index, progress=progress, cancelled=cancelled)
+            count = _rebuild(self._store, self._index, progress=progress, cancelled=cancelled)
+            if not (cancelled and cancelled()):
+                self.needs_rebuild = None
+        self.sync_index()
+        return count
+
+    @property
+    def article_total(self) -> int:
+        """How many articles a rebuild has to index (for its progress)."""
+        return self._store.article_count()
 
     def check(self, *, repair: bool = False) -> CheckReport:
         """Verify that the database is sound and that the index agrees with it exactly."""
@@ -511,9 +543,15 @@ class Library:
     def search(
         self, query: str, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
     ) -> SearchPage:
-        return self._index.search(
+        page = self._index.search(
             query, limit=limit, offset=offset, sort=sort, bodies=self._store.bodies
         )
+        if self.needs_rebuild is not None:
+            notice = "The search index is being rebuilt; results may be incomplete."
+            page = dataclasses.replace(
+                page, notices=(*page.notices, notice), partial=True, total_is_exact=False
+            )
+        return page
 
     def more_like_this(self, article_id: int, *, limit: int = 10) -> list[tuple[int, float]]:
         article = self._store.get_article(article_id)

@@ -92,7 +92,7 @@ def run_gui(library_path: Path | None = None, argv: Sequence[str] | None = None)
 
     app = make_application(argv)
     try:
-        library = Library.open(library_path)
+        library = Library.open(library_path, rebuild_later=True)
     except CoverageReaderError as exc:
         QMessageBox.critical(None, APP_NAME, f"The library cannot be opened:\n\n{exc}")
         return 1

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -70,7 +71,7 @@ from reader.ui.models.articles import ArticleTableModel
 from reader.ui.palette import THEMES
 from reader.ui.reader_view import ReaderView
 from reader.ui.search_bar import FilterBar, SearchBar
-from reader.ui.workers import ImportJob, SearchRunner
+from reader.ui.workers import ImportJob, IndexRebuildJob, SearchRunner
 
 #: How many search results are fetched (the list then loads them lazily).
 SEARCH_LIMIT = 1000
@@ -145,6 +146,9 @@ class MainWindow(QMainWindow):
         self._update_undo_actions()
         for notice in library.notices:
             self.statusBar().showMessage(notice, 15_000)
+        self._index_job: IndexRebuildJob | None = None
+        if library.needs_rebuild is not None:
+            self.start_index_rebuild()
 
     # -- building --------------------------------------------------------------------
 
@@ -1153,16 +1157,73 @@ class MainWindow(QMainWindow):
         self.refresh_list()
         QMessageBox.warning(self, "Import", f"The import stopped: {message}")
 
+    # -- the index ----------------------------------------------------------------------
+
+    def start_index_rebuild(self) -> None:
+        """Rebuild the search index off the GUI thread, with progress in the status bar;
+        the list, the reader and annotations work all the while."""
+        if self._index_job is not None:
+            return
+        job = IndexRebuildJob(self.library, self)
+        self.index_progress = QProgressBar(self)
+        self.index_progress.setMaximumWidth(220)
+        self.index_progress.setFormat("Indexing %v of %m")
+        self.index_progress.setRange(0, max(1, self.library.article_total))
+        self.statusBar().addPermanentWidget(self.index_progress)
+        self.statusBar().showMessage(
+            f"Rebuilding the search index ({self.library.needs_rebuild}); searches may be "
+            "incomplete until it is done."
+        )
+        job.progress.connect(self._on_index_progress)
+        job.finished.connect(self._on_index_finished)
+        job.failed.connect(self._on_index_failed)
+        self._index_job = job
+        job.start()
+
+    def index_rebuilding(self) -> bool:
+        return self._index_job is not None
+
+    def _on_index_progress(self, done: int, total: int) -> None:
+        self.index_progress.setRange(0, max(1, total))
+        self.index_progress.setValue(done)
+
+    def _end_index_job(self) -> None:
+        if self._index_job is not None:
+            self._index_job.wait()
+            self._index_job.deleteLater()
+            self._index_job = None
+        self.statusBar().removeWidget(self.index_progress)
+        self.index_progress.deleteLater()
+
+    def _on_index_finished(self, count: int) -> None:
+        self._end_index_job()
+        self.statusBar().showMessage(f"The search index is ready ({count:,} articles).", 8000)
+        if self.search_bar.query():
+            self.run_search(self.search_bar.query())
+
+    def _on_index_failed(self, message: str) -> None:
+        self._end_index_job()
+        QMessageBox.warning(
+            self,
+            "Search index",
+            f"The search index could not be rebuilt: {message}\n\nRun "
+            "“coverage-reader check --repair” to try again.",
+        )
+
     # -- the rest --------------------------------------------------------------------------
 
     def show_about(self) -> None:
         AboutDialog(self).exec()
 
     def shutdown(self) -> None:
-        """Stop background work (an import finishes its current file, then stops)."""
+        """Stop background work (an import finishes its current file, then stops; a
+        rebuild of the index is abandoned and done again on the next start)."""
         if self._import_job is not None:
             self._import_job.cancel()
             self._import_job.wait()
+        if self._index_job is not None:
+            self._index_job.cancel()
+            self._index_job.wait()
         self.search_runner.wait()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QRunnable, QThread, QThreadPool, Signal, Slot
@@ -102,6 +102,75 @@ class _ImportWorker(QObject):
     def run(self) -> None:
         try:
             self._job._run()
+        finally:
+            self.done.emit()
+
+
+class IndexRebuildJob(QObject):
+    """Rebuilds the search index on a thread of its own (when the app starts with an index
+    that is missing, damaged or from another version). ``progress`` carries (done,
+    total); ``finished`` the number of articles indexed; ``failed`` a message."""
+
+    progress = Signal(int, int)
+    finished = Signal(int)
+    failed = Signal(str)
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self._cancel = threading.Event()
+        self._total = 0
+        self._count = 0
+        self._error: str | None = None
+        self._thread = QThread()
+        self._thread.setObjectName("index")
+        self._worker = _Runner(self._run)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        self._worker.done.connect(self._thread.quit)
+        self._thread.finished.connect(self._on_thread_finished)
+
+    def start(self) -> None:
+        self._total = self._library.article_total
+        self._thread.start()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self, msecs: int = 600_000) -> bool:
+        return self._thread.wait(msecs)
+
+    def _run(self) -> None:
+        try:
+            self._count = self._library.rebuild_index(
+                progress=lambda done: self.progress.emit(done, self._total),
+                cancelled=self._cancel.is_set,
+            )
+        except Exception as exc:  # report, never take the window down
+            self._error = f"{type(exc).__name__}: {exc}"
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        if self._error is not None:
+            self.failed.emit(self._error)
+        else:
+            self.finished.emit(self._count)
+
+
+class _Runner(QObject):
+    done = Signal()
+
+    def __init__(self, work: Callable[[], None]) -> None:
+        super().__init__()
+        self._work = work
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self._work()
         finally:
             self.done.emit()
 

@@ -437,3 +437,26 @@ def test_edits_never_wait_for_an_import_that_is_syncing(
     assert [h.article_id for h in library.search("note:importing").hits] == [seed.id]
     assert library.search("Siberian").total == 1
     assert library.check().ok
+
+
+def test_a_damaged_index_can_be_rebuilt_later_while_the_library_works(
+    library_path: Path,
+) -> None:
+    with Library.open(library_path) as library:
+        seed = seed_article(library, SEED_001)
+    shutil.rmtree(library_path / "index")
+    with Library.open(library_path, rebuild_later=True) as library:
+        assert library.needs_rebuild == "it was missing"
+        assert any("being rebuilt" in n for n in library.notices)
+        # The database works at once; searches say they are incomplete.
+        assert library.article_count() == 2
+        page = library.search("Vladivostok")
+        assert page.partial and any("being rebuilt" in n for n in page.notices)
+        highlight = library.highlight_quote(seed.id, "Vladivostok", note="during rebuild")
+        seen: list[int] = []
+        assert library.rebuild_index(progress=seen.append) == 2
+        assert library.needs_rebuild is None and seen[-1] == 2
+        assert [h.article_id for h in library.search("note:rebuild").hits] == [seed.id]
+        assert not library.search("Vladivostok").partial
+        assert library.highlight(highlight.id).note == "during rebuild"
+        assert library.check().ok

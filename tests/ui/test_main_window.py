@@ -463,3 +463,34 @@ def test_an_empty_library_says_what_to_do(
 
 def test_context_menu_position_is_used(qtbot: QtBot, window: MainWindow) -> None:
     assert window.build_article_menu(QPoint(-5, -5)) is None
+
+
+def test_the_window_opens_at_once_and_rebuilds_a_missing_index_in_the_background(
+    qtbot: QtBot, library_path: Path, settings: QSettings, tmp_path: Path
+) -> None:
+    import shutil
+
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(150):
+        (folder / f"s{i:03}.txt").write_text(
+            f"Story {i}\n\nBEIJING - Officials met for round {i} of talks on trade.\n",
+            encoding="utf-8",
+        )
+    with Library.open(library_path) as library:
+        library.import_paths([folder])
+    shutil.rmtree(library_path / "index")
+
+    with Library.open(library_path, rebuild_later=True) as library:
+        win = MainWindow(library, settings)
+        qtbot.addWidget(win)
+        win.show()
+        assert win.index_rebuilding()
+        assert win.article_model.total() == 152
+        assert win.index_progress.isVisible()
+        qtbot.waitUntil(lambda: not win.index_rebuilding(), timeout=60_000)
+        assert "search index is ready" in win.statusBar().currentMessage()
+        search(qtbot, win, "Vladivostok")
+        assert win.article_model.rowCount() == 1
+        assert "being rebuilt" not in win.list_header.text()
+        win.close()
