@@ -5,7 +5,7 @@ RUN_ARGS ?=
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test dist clean system-deps lock
+.PHONY: run test dist bench clean system-deps lock
 
 run: $(STAMP)
 	$(BIN)/coverage-reader $(RUN_ARGS)
@@ -15,6 +15,11 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	QT_QPA_PLATFORM=offscreen $(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/): prints a table and writes bench/results/bench-<time>.json.
+# BENCH_ARGS="--sizes 10000" for a shorter run.
+bench: $(STAMP)
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # The Linux bundle, .tar.gz and .deb in dist/ (smoke-tested; prints size and start time).
 dist: $(STAMP)
