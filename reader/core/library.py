@@ -25,7 +25,6 @@ from types import TracebackType
 
 import platformdirs
 
-from reader.core import ingest
 from reader.core.annotations.anchoring import (
     Anchor,
     AnchorStatus,
@@ -70,10 +69,14 @@ DB_NAME = "library.sqlite"
 INDEX_DIR = "index"
 APP_NAME = "coverage-reader"
 
-#: During an import the index catches up at least this often (seconds), so the first
-#: articles become searchable while the rest are still being read.
+#: During an import the index catches up after this many seconds or queued articles at
+#: first — so the first articles are searchable within seconds — and then less and less
+#: often (each catch-up is one index commit; few large commits index far faster than many
+#: small ones, which write every distinct word again).
 SYNC_INTERVAL = 2.0
+SYNC_INTERVAL_MAX = 30.0
 SYNC_BATCH = 500
+SYNC_BATCH_MAX = 8000
 
 
 def default_library_path() -> Path:
@@ -267,7 +270,12 @@ class Library:
         import_id = self._store.begin_import()
         status = "done"
         last_sync = started
+        interval, batch = SYNC_INTERVAL, SYNC_BATCH
         try:
+            # The importers (feedparser, trafilatura, markdown-it …) load only when needed:
+            # a process that only searches starts faster.
+            from reader.core import ingest
+
             entries = [e for e in ingest.iter_input_files(list(paths)) if not self._is_own(e)]
             total = len(entries)
             if progress:
@@ -280,9 +288,11 @@ class Library:
                 self._import_one(import_id, entry, report)
                 report.files += 1
                 now = time.monotonic()
-                if now - last_sync >= SYNC_INTERVAL or (self._store.pending_count() >= SYNC_BATCH):
+                if now - last_sync >= interval or self._store.pending_count() >= batch:
                     self.sync_index()
                     last_sync = time.monotonic()
+                    interval = min(interval * 2, SYNC_INTERVAL_MAX)
+                    batch = min(batch * 2, SYNC_BATCH_MAX)
                 if progress:
                     progress(
                         ImportProgress(
@@ -311,6 +321,8 @@ class Library:
             return False
 
     def _import_one(self, import_id: int, entry: Path | IngestError, report: ImportReport) -> None:
+        from reader.core import ingest
+
         if isinstance(entry, IngestError):
             report.failed.append(FailedFile(entry.path, entry.reason))
             self._store.log_file(
@@ -426,7 +438,7 @@ class Library:
     def _apply_pending(self) -> int:
         applied = 0
         while True:
-            pending = self._store.pending_changes(limit=SYNC_BATCH)
+            pending = self._store.pending_changes(limit=SYNC_BATCH_MAX)
             if not pending:
                 return applied
             latest: dict[int, str] = {}

@@ -30,12 +30,13 @@ from whoosh.collectors import TimeLimit, TimeLimitCollector
 
 from reader.core.errors import CoverageReaderError, QueryError
 from reader.core.models import SearchHit, SearchPage
-from reader.core.search import queries, vocabulary
+from reader.core.search import queries, vocabulary, whoosh_fixes
 from reader.core.search.analysis import ENGLISH_STOP_WORDS, stem_term
 from reader.core.search.schema import SCHEMA_VERSION, build_schema
-from reader.core.search.snippets import lead, make_highlighter
+from reader.core.search.snippets import lead, make_snippet
 
 log = logging.getLogger(__name__)
+whoosh_fixes.apply()
 
 MARKER = "coverage-reader-index.json"
 #: A search that runs longer than this returns what it found so far (``partial``).
@@ -43,6 +44,10 @@ TIME_LIMIT_S = 5.0
 #: How long a writer waits for another writer (a second copy of the app) to finish.
 WRITE_TIMEOUT_S = 30.0
 SORTS = ("relevance", "date", "date-asc")
+#: Commits of fewer documents than this do not merge segments …
+MERGE_BATCH = 200
+#: … unless the index has this many segments already.
+MAX_SEGMENTS = 12
 
 Bodies = Callable[[Sequence[int]], Mapping[int, str]]
 
@@ -100,6 +105,7 @@ class IndexDocument:
             if moment.tzinfo is not None:
                 moment = moment.astimezone(UTC).replace(tzinfo=None)
             fields["date"] = moment
+            fields["ymd"] = f"{moment:%Y} {moment:%Y%m} {moment:%Y%m%d}"
         return fields
 
 
@@ -185,8 +191,16 @@ class SearchIndex:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            # A small change (an article added, a note edited) commits without merging,
+            # so it never waits for a merge of large segments; bigger batches, or an index
+            # grown to many segments, merge the small ones as they go.
+            small = len(upserts) + len(deletes) < MERGE_BATCH
+            writer.commit(merge=not small or self.segment_count() >= MAX_SEGMENTS)
         self._stale = True
+
+    def segment_count(self) -> int:
+        """How many segments the index has (each small commit adds one)."""
+        return len(self._ix._segments())
 
     def rebuild(
         self,
@@ -292,14 +306,10 @@ class SearchIndex:
             if results is not None and limit:
                 page = list(results[offset : offset + limit])
                 texts = bodies([int(h["id"]) for h in page]) if bodies else {}
-                highlighter = make_highlighter(snippet_chars)
-                note_highlighter = make_highlighter(snippet_chars, surround=snippet_chars)
                 for hit in page:
                     article_id = int(hit["id"])
                     matched = tuple(dict.fromkeys(f for f, _t in hit.matched_terms()))
-                    snippet = _snippet(
-                        highlighter, note_highlighter, hit, texts.get(article_id, ""), matched
-                    )
+                    snippet = _snippet(hit, texts.get(article_id, ""), matched, snippet_chars)
                     if not snippet and bodies is not None:
                         snippet = lead(texts.get(article_id, ""), snippet_chars)
                     score = float(hit.score or 0.0) if sort == "relevance" else 0.0
@@ -406,23 +416,21 @@ class SearchIndex:
         return re.sub(queries.WORD_RE, swap, query)
 
 
-def _snippet(
-    highlighter: Any, note_highlighter: Any, hit: Any, body: str, matched: tuple[str, ...]
-) -> str:
+def _snippet(hit: Any, body: str, matched: tuple[str, ...], chars: int) -> str:
     """Marked excerpt of the body, or of the note when only the note matched."""
-    if body and "body" in matched:
-        try:
-            snippet: str = highlighter.highlight_hit(hit, "body", text=body, top=2)
-        except (KeyError, IndexError):
-            snippet = ""
+    stems: dict[str, set[str]] = {}
+    for field, raw in hit.matched_terms():
+        if field not in ("body", "title", "note"):
+            continue  # dates and ids are not words
+        word = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+        stems.setdefault(field, set()).add(word)
+    if body:
+        snippet = make_snippet(body, stems.get("body", set()) | stems.get("title", set()), chars)
         if snippet:
             return snippet
     if "note" in matched and "body" not in matched and "title" not in matched:
         note = hit.get("note") or ""
-        try:
-            marked: str = note_highlighter.highlight_hit(hit, "note", text=note, top=1)
-        except (KeyError, IndexError):
-            marked = ""
+        marked = make_snippet(note, stems.get("note", set()), max(chars, len(note)))
         if marked:
             return "Note: " + marked
     return ""

@@ -2,8 +2,8 @@
 
 The index stores only what it needs to answer a search and to check itself against the
 library (article id and content hash); article text lives in SQLite and is read back for
-snippets. Body postings keep character offsets, so snippets are cut at stored offsets
-without analysing the text again.
+snippets (see snippets.py: finding the matched words again is cheaper than storing their
+character offsets in every posting).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from reader.core.search.analysis import name_analyzer, text_analyzer
 
 #: Bumped whenever fields or analysis change; an index made with another version is
 #: rebuilt from the library on open.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Words users may put before a colon, mapped to index fields.
 FIELD_ALIASES: dict[str, str] = {
@@ -49,16 +49,19 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         hash=ID(stored=True),
         title=TEXT(analyzer=text_analyzer(), field_boost=2.0, phrase=True),
-        body=TEXT(analyzer=text_analyzer(), phrase=True, chars=True, spelling=True),
+        body=TEXT(analyzer=text_analyzer(), phrase=True, spelling=True),
         source=TEXT(analyzer=name_analyzer(), phrase=True),
         dateline=TEXT(analyzer=name_analyzer(), phrase=False),
         author=TEXT(analyzer=name_analyzer(), phrase=True),
         # Article tags and the tags of its highlights.
         tags=KEYWORD(lowercase=True, commas=True, scorable=True),
         # The user's own words: notes (stored, for snippets), highlighted passages, colours.
-        note=TEXT(analyzer=text_analyzer(), phrase=True, chars=True, stored=True),
+        note=TEXT(analyzer=text_analyzer(), phrase=True, stored=True),
         highlight=TEXT(analyzer=text_analyzer(), phrase=True),
         color=KEYWORD(lowercase=True, commas=True),
         language=ID(),
         date=DATETIME(sortable=True),
+        # The publication year, month and day as words ("2019 201909 20190914"): a
+        # query for a year, month or day is one term instead of a numeric range.
+        ymd=KEYWORD(),
     )

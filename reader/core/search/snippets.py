@@ -1,76 +1,119 @@
 """Snippets: short excerpts of an article with the matched words marked.
 
-Character offsets of every body term are stored in the index, so cutting a snippet never
-analyses the text again (Whoosh's "pinpoint" highlighting). The text itself comes from
-the library (SQLite), so the index stays small.
+The text comes from the library (SQLite), so the index stays small; the matched words
+are found again by a single regular-expression pass with cached stems (about 0.2 ms for
+a 3 KB article), which is faster than storing character offsets in every posting made
+indexing (a quarter of its time) and the index (a third of its size).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from collections.abc import Collection
+from dataclasses import dataclass
 
-from whoosh.highlight import Formatter, Highlighter, PinpointFragmenter
+from reader.core.search.analysis import WORD_PATTERN, stem_term
 
+_WORD = re.compile(WORD_PATTERN)
 _SPACES = re.compile(r"\s+")
 _ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
 
 
-class MarkFormatter(Formatter):  # type: ignore[misc]
-    """``<mark>word</mark>``; everything else HTML-escaped; fragments joined by "…"."""
-
-    between = " … "
-
-    def _text(self, text: str) -> str:
-        return html.escape(_SPACES.sub(" ", text), quote=False)
-
-    def format_token(self, text: str, token: Any, replace: bool = False) -> str:
-        word = text[token.startchar : token.endchar]
-        return f"<mark>{html.escape(word, quote=False)}</mark>"
-
-    def format(self, fragments: list[Any], replace: bool = False) -> str:
-        parts = [self.format_fragment(f, replace=replace).strip() for f in fragments]
-        joined = self.between.join(p for p in parts if p)
-        # A phrase reads as one mark: "<mark>joint press conference</mark>".
-        joined = _ADJACENT_MARKS.sub(r"\1", joined)
-        if not joined:
-            return ""
-        first, last = fragments[0], fragments[-1]
-        if first.startchar > 0:
-            joined = "… " + joined
-        if last.endchar < len(last.text):
-            joined += " …"
-        return joined
+@dataclass(frozen=True, slots=True)
+class _Match:
+    start: int
+    end: int
+    stem: str
 
 
-class Fragmenter(PinpointFragmenter):  # type: ignore[misc]
-    """Whoosh's pinpoint fragmenter, except that it keeps the first and last words of the
-    text (its autotrim drops the first word even when a fragment starts the text)."""
-
-    @staticmethod
-    def _autotrim(fragment: Any) -> None:
-        text = fragment.text
-        start, end = fragment.startchar, fragment.endchar
-        if start > 0:
-            space = text.find(" ", start, end)
-            if space > 0:
-                start = space + 1
-        if end < len(text):
-            space = text.rfind(" ", start, end)
-            if space > 0:
-                end = space
-        if fragment.matches:
-            start = min(start, fragment.matches[0].startchar)
-            end = max(end, fragment.matches[-1].endchar)
-        fragment.startchar, fragment.endchar = start, end
+def find_matches(text: str, stems: Collection[str]) -> list[_Match]:
+    """Every word of ``text`` whose indexed form is one of ``stems``."""
+    if not stems:
+        return []
+    found = []
+    for m in _WORD.finditer(text):
+        stem = stem_term(m.group(0).lower())
+        if stem in stems:
+            found.append(_Match(m.start(), m.end(), stem))
+    return found
 
 
-def make_highlighter(chars: int, *, surround: int | None = None) -> Highlighter:
-    fragmenter = Fragmenter(
-        maxchars=chars, surround=chars // 3 if surround is None else surround, autotrim=True
-    )
-    return Highlighter(fragmenter=fragmenter, formatter=MarkFormatter())
+def _best_window(matches: list[_Match], width: int, skip: set[int]) -> tuple[int, int] | None:
+    """Indexes [i, j) of the matches in the window of ``width`` characters that holds the
+    most distinct stems (then the most matches); matches in ``skip`` are ignored."""
+    best: tuple[int, int, int, int] | None = None  # (distinct, count, -i, j)
+    j = 0
+    usable = [k for k in range(len(matches)) if k not in skip]
+    for a, i in enumerate(usable):
+        j = max(j, a)
+        while j < len(usable) and matches[usable[j]].end - matches[i].start <= width:
+            j += 1
+        window = [matches[usable[k]] for k in range(a, j)]
+        if not window:
+            continue
+        key = (len({m.stem for m in window}), len(window), -i, j)
+        if best is None or key > best:
+            best = key
+    if best is None:
+        return None
+    start_index = -best[2]
+    end_match = usable[best[3] - 1]
+    return start_index, end_match
+
+
+def _fragment(text: str, matches: list[_Match], first: int, last: int, width: int) -> str:
+    span_start, span_end = matches[first].start, matches[last].end
+    room = max(0, width - (span_end - span_start))
+    start = max(0, span_start - room // 3)
+    end = min(len(text), span_end + room - (span_start - start))
+    # Whole words at the edges.
+    if start > 0:
+        space = text.find(" ", start, span_start)
+        start = space + 1 if space >= 0 else start
+    if end < len(text):
+        space = text.rfind(" ", span_end, end)
+        end = space if space >= 0 else end
+    out = []
+    pos = start
+    for m in matches[first : last + 1]:
+        out.append(html.escape(text[pos : m.start], quote=False))
+        out.append(f"<mark>{html.escape(text[m.start : m.end], quote=False)}</mark>")
+        pos = m.end
+    out.append(html.escape(text[pos:end], quote=False))
+    fragment = _SPACES.sub(" ", "".join(out)).strip()
+    fragment = _ADJACENT_MARKS.sub(r"\1", fragment)
+    if start > 0:
+        fragment = "… " + fragment
+    if end < len(text):
+        fragment += " …"
+    return fragment
+
+
+def make_snippet(text: str, stems: Collection[str], chars: int = 240) -> str:
+    """The best excerpt of about ``chars`` characters with the words whose stems are in
+    ``stems`` marked; a second, shorter one when the first misses some of the stems.
+    Everything else is HTML-escaped. "" when nothing matches."""
+    matches = find_matches(text, set(stems))
+    if not matches:
+        return ""
+    first = _best_window(matches, chars, set())
+    assert first is not None
+    i, j = first
+    fragments = [(i, j, _fragment(text, matches, i, j, chars))]
+    covered = {m.stem for m in matches[i : j + 1]}
+    missing = [k for k, m in enumerate(matches) if m.stem not in covered]
+    if missing:
+        k = missing[0]
+        last = k
+        while last + 1 < len(matches) and matches[last + 1].end - matches[k].start <= chars // 2:
+            last += 1
+        fragments.append((k, last, _fragment(text, matches, k, last, chars // 2)))
+    fragments.sort()
+    joined = fragments[0][2]
+    for _, _, piece in fragments[1:]:
+        joined = joined.removesuffix(" …") + " … " + piece.removeprefix("… ")
+    return joined
 
 
 def lead(text: str, chars: int) -> str:

@@ -371,3 +371,16 @@ def test_leftovers_of_a_killed_rebuild_are_removed(tmp_path: Path) -> None:
     (tmp_path / "index.new" / "junk").write_text("x")
     SearchIndex.open(path).close()
     assert not (tmp_path / "index.new").exists()
+
+
+def test_small_commits_do_not_merge_but_segments_stay_bounded(tmp_path: Path) -> None:
+    from reader.core.search.index import MAX_SEGMENTS
+
+    with SearchIndex.open(tmp_path / "ix", create=True) as ix:
+        for i in range(1, 41):
+            ix.apply([IndexDocument(i, "h", f"Note {i}", f"Edited passage number{i}.")], [])
+            assert ix.segment_count() <= MAX_SEGMENTS + 1
+        assert ix.doc_count() == 40
+        assert ids(ix, "number17") == [17]
+        ix.apply([IndexDocument(17, "h2", "Note 17", "Changed again.")], [])
+        assert ids(ix, "number17") == [] and ids(ix, "changed") == [17]
