@@ -182,12 +182,18 @@ class SearchIndex:
         if not upserts and not deletes:
             return
         with self._write_lock:
+            known = self._indexed_ids([d.article_id for d in upserts])
             writer = self._ix.writer(timeout=WRITE_TIMEOUT_S)
             try:
                 for article_id in deletes:
                     writer.delete_by_term("id", str(article_id))
                 for doc in upserts:
-                    writer.update_document(**doc.fields())
+                    if known is not None and doc.article_id not in known:
+                        # New to the index: nothing to replace, so the writer need not
+                        # open every segment to look for an old copy.
+                        writer.add_document(**doc.fields())
+                    else:
+                        writer.update_document(**doc.fields())
             except BaseException:
                 writer.cancel()
                 raise
@@ -197,6 +203,15 @@ class SearchIndex:
             small = len(upserts) + len(deletes) < MERGE_BATCH
             writer.commit(merge=not small or self.segment_count() >= MAX_SEGMENTS)
         self._stale = True
+
+    def _indexed_ids(self, article_ids: list[int]) -> set[int] | None:
+        """Which of these articles the index holds, if the open searcher is up to date
+        (None when it cannot tell cheaply)."""
+        with self._read_lock:
+            searcher = self._searcher
+            if searcher is None or self._stale or not searcher.up_to_date():
+                return None
+            return {i for i in article_ids if searcher.document_number(id=str(i)) is not None}
 
     def segment_count(self) -> int:
         """How many segments the index has (each small commit adds one)."""
