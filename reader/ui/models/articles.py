@@ -18,7 +18,6 @@ from datetime import UTC, datetime
 from typing import Any, Final, Literal
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -29,6 +28,7 @@ from PySide6.QtGui import QFont
 from reader.core.library import Library
 from reader.core.models import ArticleDate, ArticleFilter, ArticleSummary, SearchHit, SearchPage
 from reader.core.store.db import SortKey
+from reader.ui.models.base import ReadOnlyTableModel
 
 __all__ = ["ArticleTableModel", "format_date", "plain_snippet"]
 
@@ -69,11 +69,11 @@ def _date_key(value: ArticleDate | None) -> str:
     return moment.isoformat()
 
 
-class ArticleTableModel(QAbstractTableModel):
+class ArticleTableModel(ReadOnlyTableModel):
     """Rows of the article list (columns Title, Source, Date, Highlights)."""
 
     TITLE, SOURCE, DATE, HIGHLIGHTS = range(4)
-    HEADERS: Final = ("Title", "Source", "Date", "Highlights")
+    HEADERS = ("Title", "Source", "Date", "Highlights")
 
     ArticleIdRole: Final = int(Qt.ItemDataRole.UserRole) + 1
     SummaryRole: Final = int(Qt.ItemDataRole.UserRole) + 2
@@ -231,21 +231,6 @@ class ArticleTableModel(QAbstractTableModel):
         return [s.id for s in self._rows]
 
     # -- QAbstractItemModel -------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def headerData(
         self,

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import Any, Final, Literal, get_args
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.annotations.model import COLORS, Highlight
 from reader.core.library import Library
+from reader.ui.models.base import ReadOnlyTableModel
 from reader.ui.palette import swatch
 
 __all__ = [
@@ -77,11 +77,11 @@ def _app_is_dark() -> bool:
     return QGuiApplication.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
 
 
-class HighlightTableModel(QAbstractTableModel):
+class HighlightTableModel(ReadOnlyTableModel):
     """Highlights of one article or of the whole library, one per row."""
 
     COLOR, QUOTE, NOTE, TAGS, ARTICLE, DATE = range(6)
-    HEADERS: Final = ("Colour", "Quote", "Note", "Tags", "Article", "Date")
+    HEADERS = ("Colour", "Quote", "Note", "Tags", "Article", "Date")
 
     HighlightRole: Final = int(Qt.ItemDataRole.UserRole) + 1
     HighlightIdRole: Final = int(Qt.ItemDataRole.UserRole) + 2
@@ -141,21 +141,6 @@ class HighlightTableModel(QAbstractTableModel):
         self._row_by_id = {h.id: row for row, h in enumerate(self._rows)}
 
     # -- QAbstractItemModel -------------------------------------------------------------
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return (
-            Qt.ItemFlag.ItemIsEnabled
-            | Qt.ItemFlag.ItemIsSelectable
-            | Qt.ItemFlag.ItemNeverHasChildren
-        )
 
     def headerData(
         self,
