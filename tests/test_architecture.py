@@ -59,3 +59,16 @@ def test_the_checks_see_real_imports() -> None:
     # Guard against the checks above passing because they read nothing.
     assert "whoosh" in {m.split(".")[0] for m in imported_modules(READER / "core/search/index.py")}
     assert "sqlite3" in imported_modules(READER / "core/store/db.py")
+
+
+def test_the_window_and_the_command_line_go_through_the_library() -> None:
+    # Only the core's facade (and its plain models) are used outside the core: never the
+    # store, the index or the importers directly.
+    inner = ("reader.core.store", "reader.core.search", "reader.core.ingest")
+    outside = [p for p in READER.rglob("*.py") if (READER / "core") not in p.parents]
+    assert len(outside) > 10
+    offenders = {
+        str(p.relative_to(READER)): sorted(m for m in imported_modules(p) if m.startswith(inner))
+        for p in outside
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}

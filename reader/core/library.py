@@ -58,7 +58,8 @@ from reader.core.models import (
 from reader.core.resources import seed_files
 from reader.core.search import IndexDocument, IndexUnavailable, SearchIndex
 from reader.core.store import ImportFileRecord, Store
-from reader.core.store.db import SortKey, index_stamp
+from reader.core.store.db import SortKey as SortKey
+from reader.core.store.db import index_stamp
 from reader.core.store.db import utcnow as _utcnow
 from reader.core.store.highlights import ArticleSnapshot
 

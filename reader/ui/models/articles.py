@@ -25,9 +25,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from reader.core.library import Library
+from reader.core.library import Library, SortKey
 from reader.core.models import ArticleDate, ArticleFilter, ArticleSummary, SearchHit, SearchPage
-from reader.core.store.db import SortKey
 from reader.ui.models.base import ReadOnlyTableModel
 
 __all__ = ["ArticleTableModel", "format_date", "plain_snippet"]
