@@ -172,6 +172,8 @@ class Library:
         self.notices = notices
         #: Why the index must be rebuilt before searches are complete (None: it is fine).
         self.needs_rebuild: str | None = None
+        #: The articles the last annotation change, undo or redo touched.
+        self.last_changed_articles: frozenset[int] = frozenset()
 
     # -- opening and closing ----------------------------------------------------------
 
@@ -704,6 +706,7 @@ class Library:
     def _after(self, command: Command) -> None:
         """Annotation changes queue their article for the index (database triggers, in
         the same transaction); apply them now so a search finds the new note at once."""
+        self.last_changed_articles = frozenset(command.affected_articles())
         self.sync_index(wait=False)
 
     def export_highlights(

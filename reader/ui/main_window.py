@@ -1012,17 +1012,16 @@ class MainWindow(QMainWindow):
             else:
                 self.refresh_list()
             self.refresh_filters()
-        self.after_annotation_change(None)
+        # Only the rows of the articles the step touched (never every loaded row).
+        self.after_annotation_change(sorted(self.library.last_changed_articles))
 
-    def after_annotation_change(self, article_ids: Sequence[int | None] | None) -> None:
+    def after_annotation_change(self, article_ids: Sequence[int | None]) -> None:
         """Show an annotation change everywhere: the reader, the panel, the list counts."""
         if self._current_id is not None:
             with contextlib.suppress(CoverageReaderError):
                 self.reader.set_highlights(self.library.highlights(self._current_id))
         self.highlight_panel.refresh()
-        ids = [i for i in (article_ids or []) if i is not None]
-        if article_ids is None:
-            ids = [self.article_model.article_id(r) for r in range(self.article_model.rowCount())]
+        ids = [i for i in article_ids if i is not None]
         if ids:
             self.article_model.update_articles(ids)
         self._update_undo_actions()

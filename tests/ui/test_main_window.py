@@ -227,6 +227,9 @@ def test_edit_a_note_in_the_panel_then_undo_and_redo(qtbot: QtBot, window: MainW
     qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.Undo))
     assert window.library.highlights(article_id) == []
     assert panel.proxy.rowCount() == 0
+    # The list's count follows the undo (only the touched row is re-read).
+    row = row_of_title(window, XI_PUTIN)
+    assert window.article_model.index(row, 3).data() in ("", None)
     qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.Redo))
     qtbot.keySequence(window, QKeySequence(QKeySequence.StandardKey.Redo))
     assert window.library.highlights(article_id)[0].note == "Where the leaders met"

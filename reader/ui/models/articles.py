@@ -237,23 +237,21 @@ class ArticleTableModel(ReadOnlyTableModel):
         orientation: Qt.Orientation,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self.HEADERS):
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        if role == Qt.ItemDataRole.TextAlignmentRole and section == self.HIGHLIGHTS:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.TextAlignmentRole
+            and section == self.HIGHLIGHTS
+        ):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+        return super().headerData(section, orientation, role)
 
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        summary = self._row_at(index)
+        if summary is None:
             return None
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= column < len(self.HEADERS)):
-            return None
-        summary = self._rows[row]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(summary, column)
         if role == Qt.ItemDataRole.FontRole:

@@ -142,29 +142,13 @@ class HighlightTableModel(ReadOnlyTableModel):
 
     # -- QAbstractItemModel -------------------------------------------------------------
 
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
-        return None
-
     def data(
         self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        h = self._row_at(index)
+        if h is None:
             return None
-        row, column = index.row(), index.column()
-        if not (0 <= row < len(self._rows) and 0 <= column < len(self.HEADERS)):
-            return None
-        h = self._rows[row]
+        column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(h, column)
         if role == Qt.ItemDataRole.DecorationRole:
