@@ -35,3 +35,47 @@ def test_a_commit_does_not_stat_a_file_per_posting(
         # Lengths are still read right: a shorter document with the word ranks higher.
         index.apply([IndexDocument(99, "h", "Short", "word7 alone.")], [])
         assert index.search("word7").hits[0].article_id == 99
+
+
+def test_opening_a_searcher_does_not_copy_the_segments(tmp_path: Path) -> None:
+    import tracemalloc
+
+    words = " ".join(f"term{i}" for i in range(400))
+    docs = [IndexDocument(i, f"h{i}", f"Title {i}", f"{words} doc{i}.") for i in range(1, 301)]
+    with SearchIndex.open(tmp_path / "ix", create=True) as index:
+        index.apply(docs, [])
+    on_disk = sum(p.stat().st_size for p in (tmp_path / "ix").iterdir())
+    assert on_disk > 500_000
+    tracemalloc.start()
+    try:
+        with SearchIndex.open(tmp_path / "ix") as index:
+            assert index.search("term7").total == 300
+            _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # Before the fix every open file of a segment was copied into a BytesIO (the probe
+    # and the searcher: twice the index).
+    assert peak < on_disk / 4, (peak, on_disk)
+
+
+def test_the_stream_over_a_segment_reads_like_a_file() -> None:
+    import io
+    import pickle
+
+    from whoosh.filedb.structfile import BufferFile
+
+    data = b"first line\nsecond\n" + pickle.dumps({"a": [1, 2, 3]}) + b"tail"
+    ours = BufferFile(memoryview(data)).file
+    theirs = io.BytesIO(data)
+    for handle in (ours, theirs):
+        handle.seek(0)
+    assert ours.readline() == theirs.readline() == b"first line\n"
+    assert ours.read(3) == theirs.read(3) == b"sec"
+    assert ours.readline() == theirs.readline() == b"ond\n"
+    assert pickle.load(ours) == pickle.load(theirs) == {"a": [1, 2, 3]}
+    assert ours.tell() == theirs.tell()
+    assert ours.read() == theirs.read() == b"tail"
+    assert ours.read(5) == theirs.read(5) == b""
+    assert ours.seek(-4, 2) == theirs.seek(-4, 2)
+    assert ours.seek(2, 1) == theirs.seek(2, 1)
+    assert ours.read() == theirs.read() == b"il"
