@@ -26,7 +26,12 @@ from typing import Any
 import whoosh
 import whoosh.index
 from whoosh import query as wq
-from whoosh.collectors import TimeLimit, TimeLimitCollector
+from whoosh.collectors import (
+    ScoredCollector,
+    TimeLimit,
+    TimeLimitCollector,
+    WrappingCollector,
+)
 
 from reader.core.errors import CoverageReaderError, QueryError
 from reader.core.models import SearchHit, SearchPage
@@ -321,10 +326,13 @@ class SearchIndex:
             if results is not None and limit:
                 page = list(results[offset : offset + limit])
                 texts = bodies([int(h["id"]) for h in page]) if bodies else {}
+                query_words = _words_by_field(parsed.query)
                 for hit in page:
                     article_id = int(hit["id"])
                     matched = tuple(dict.fromkeys(f for f, _t in hit.matched_terms()))
-                    snippet = _snippet(hit, texts.get(article_id, ""), matched, snippet_chars)
+                    snippet = _snippet(
+                        hit, texts.get(article_id, ""), matched, snippet_chars, query_words
+                    )
                     if not snippet and bodies is not None:
                         snippet = lead(texts.get(article_id, ""), snippet_chars)
                     score = float(hit.score or 0.0) if sort == "relevance" else 0.0
@@ -367,7 +375,7 @@ class SearchIndex:
         with self._read_lock:
             reader = self._current_searcher().reader()
             words, _cut = vocabulary.words_with_prefix(reader, prefix, limit=5000)
-            scored = [(vocabulary.body_frequency(reader, w), w) for w in words]
+            scored = [(count, word) for word, count in words.items()]
         scored.sort(key=lambda item: (-item[0], item[1]))
         return [word for _, word in scored[:limit]]
 
@@ -390,13 +398,22 @@ class SearchIndex:
     def _run(searcher: Any, q: wq.Query, limit: int, sort: str) -> tuple[Any | None, bool]:
         if q is wq.NullQuery:
             return None, False
-        kwargs: dict[str, Any] = {"limit": max(1, limit), "terms": True}
+        # Every hit is counted (the window shows the total), so Whoosh's top-N
+        # shortcuts are off: block-quality skipping would make it search a second time
+        # to count, and "replacing" the matcher every ten hits walks the whole query
+        # tree each time and may turn an OR into an AND once the top N are found —
+        # which drops hits from the count.
+        kwargs: dict[str, Any] = {"limit": max(1, limit), "terms": True, "optimize": False}
         if sort != "relevance":
             kwargs["sortedby"] = "date"
             kwargs["reverse"] = sort == "date"
-        collector = TimeLimitCollector(
-            searcher.collector(**kwargs), timelimit=TIME_LIMIT_S, use_alarm=False
-        )
+        inner = searcher.collector(**kwargs)
+        scored = inner
+        while isinstance(scored, WrappingCollector):
+            scored = scored.child
+        if isinstance(scored, ScoredCollector):
+            scored.replace = 0
+        collector = TimeLimitCollector(inner, timelimit=TIME_LIMIT_S, use_alarm=False)
         partial = False
         try:
             searcher.search_with_collector(q, collector)
@@ -431,9 +448,16 @@ class SearchIndex:
         return re.sub(queries.WORD_RE, swap, query)
 
 
-def _snippet(hit: Any, body: str, matched: tuple[str, ...], chars: int) -> str:
-    """Marked excerpt of the body, or of the note when only the note matched."""
-    stems: dict[str, set[str]] = {}
+def _snippet(
+    hit: Any, body: str, matched: tuple[str, ...], chars: int, query_words: dict[str, set[str]]
+) -> str:
+    """Marked excerpt of the body, or of the note when only the note matched.
+
+    The words marked are those the hit matched, and the query's other words of the same
+    fields (an expanded prefix reports only one matched word per document; a query
+    word that is in the text is a match wherever it is).
+    """
+    stems: dict[str, set[str]] = {f: set(words) for f, words in query_words.items()}
     for field, raw in hit.matched_terms():
         if field not in ("body", "title", "note"):
             continue  # dates and ids are not words
@@ -449,6 +473,16 @@ def _snippet(hit: Any, body: str, matched: tuple[str, ...], chars: int) -> str:
         if marked:
             return "Note: " + marked
     return ""
+
+
+def _words_by_field(q: wq.Query) -> dict[str, set[str]]:
+    """The query's words (stems) in the fields snippets are made from."""
+    words: dict[str, set[str]] = {}
+    for field, raw in q.iter_all_terms():
+        if field in ("body", "title", "note"):
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
+            words.setdefault(field, set()).add(text)
+    return words
 
 
 def _where(matched: tuple[str, ...]) -> tuple[str, ...]:

@@ -35,6 +35,7 @@ from whoosh.qparser import (
 from reader.core.errors import QueryError
 from reader.core.search import vocabulary
 from reader.core.search.analysis import WORD_PATTERN, stem_term, text_analyzer
+from reader.core.search.expansion import AnyWord
 from reader.core.search.schema import DEFAULT_FIELDS, FIELD_ALIASES, build_schema
 
 #: Up to this many words, a query without operators means "all of these words".
@@ -44,7 +45,7 @@ MAX_TERMS = 200
 #: A prefix or wildcard is expanded to at most this many words (the most frequent).
 MAX_EXPANSION = 128
 #: At most this many words are read from the vocabulary for one prefix.
-MAX_SCAN = 20_000
+MAX_SCAN = 8_000
 #: Queries longer than this are cut (a pasted article is plenty at this length).
 MAX_QUERY_CHARS = 20_000
 
@@ -290,34 +291,42 @@ def _bound_expansions(q: wq.Query, reader: Any, result: ParsedQuery) -> wq.Query
             pattern = re.compile(_wildcard_regex(q.text))
             prefix = re.split(r"[*?]", q.text, maxsplit=1)[0]
         words, cut = vocabulary.words_with_prefix(reader, prefix, limit=MAX_SCAN)
+        # Stems ranked by how many articles use their words (in the body; a stem the
+        # title or notes lack costs the search one lookup).
         stems: dict[str, int] = {}
-        for word in words:
+        for word, count in words.items():
             if pattern is not None and not pattern.fullmatch(word):
                 continue
             stem = stem_term(word)
-            if stem not in stems:
-                stems[stem] = reader.doc_frequency(q.fieldname, stem)
-        stems = {s: n for s, n in stems.items() if n}
+            stems[stem] = stems.get(stem, 0) + count
         if len(stems) > MAX_EXPANSION or cut:
             result.partial = True
-            result.notices.append(
+            notice = (
                 f"“{q.text}” matches too many words; the {MAX_EXPANSION} most common "
                 "were searched. Type more letters to narrow it."
             )
+            if notice not in result.notices:  # once, not once per field
+                result.notices.append(notice)
             keep = sorted(stems, key=lambda s: -stems[s])[:MAX_EXPANSION]
         else:
             keep = sorted(stems)
         if not keep:
             return wq.NullQuery
-        return wq.Or([wq.Term(q.fieldname, s) for s in keep], boost=q.boost)
+        return _any_word([wq.Term(q.fieldname, s) for s in keep], q.boost)
     if isinstance(q, wq.FuzzyTerm) and q.fieldname in DEFAULT_FIELDS:
         # Fuzzy matching works on words as written, then searches their stems.
         words_near = vocabulary.words_within(reader, q.text, q.maxdist, prefix=q.prefixlength)
         found = sorted({stem_term(w) for w in words_near} | {stem_term(q.text)})
-        return wq.Or([wq.Term(q.fieldname, s) for s in found[:MAX_EXPANSION]], boost=q.boost)
+        return _any_word([wq.Term(q.fieldname, s) for s in found[:MAX_EXPANSION]], q.boost)
     if q.children():
         return q.apply(lambda child: _bound_expansions(child, reader, result))
     return q
+
+
+def _any_word(terms: list[wq.Query], boost: float) -> wq.Query:
+    if len(terms) == 1:
+        return terms[0] if boost == 1.0 else terms[0].with_boost(boost)
+    return AnyWord(terms, boost=boost)
 
 
 def _wildcard_regex(pattern: str) -> str:

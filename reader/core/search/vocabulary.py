@@ -26,18 +26,23 @@ def _as_text(raw: Any) -> str:
     return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw)
 
 
-def words_with_prefix(reader: Any, prefix: str, *, limit: int) -> tuple[list[str], bool]:
-    """Distinct words starting with ``prefix`` (at most ``limit``; the flag says if cut)."""
-    found: set[str] = set()
+def words_with_prefix(reader: Any, prefix: str, *, limit: int) -> tuple[dict[str, int], bool]:
+    """Distinct words starting with ``prefix`` and in how many articles each is (at most
+    ``limit`` words; the flag says if cut). The counts come from the same walk through
+    the vocabulary, so ranking the words costs no extra lookups."""
+    found: dict[str, int] = {}
     for leaf in _leaves(reader):
-        for word in _segment_words(leaf, prefix):
-            found.add(word)
+        for word, count in _segment_words(leaf, prefix):
+            if word in found:
+                found[word] += count
+                continue
             if len(found) >= limit:
-                return sorted(found), True
-    return sorted(found), False
+                return found, True
+            found[word] = count
+    return found, False
 
 
-def _segment_words(leaf: Any, prefix: str) -> Iterator[str]:
+def _segment_words(leaf: Any, prefix: str) -> Iterator[tuple[str, int]]:
     try:
         cursor = leaf.cursor(SPELL_FIELD)
     except Exception:  # a segment without the field (an empty index)
@@ -47,7 +52,7 @@ def _segment_words(leaf: Any, prefix: str) -> Iterator[str]:
         word = _as_text(text)
         if not word.startswith(prefix):
             return
-        yield word
+        yield word, int(cursor.term_info().doc_frequency())
         text = cursor.next()
 
 
