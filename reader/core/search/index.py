@@ -35,13 +35,14 @@ from whoosh.collectors import (
 
 from reader.core.errors import CoverageReaderError, QueryError
 from reader.core.models import SearchHit, SearchPage
-from reader.core.search import queries, vocabulary, whoosh_fixes
+from reader.core.search import phrases, queries, vocabulary, whoosh_fixes
 from reader.core.search.analysis import ENGLISH_STOP_WORDS, stem_term
 from reader.core.search.schema import SCHEMA_VERSION, build_schema
 from reader.core.search.snippets import lead, make_snippet
 
 log = logging.getLogger(__name__)
 whoosh_fixes.apply()
+phrases.apply()
 
 MARKER = "coverage-reader-index.json"
 #: A search that runs longer than this returns what it found so far (``partial``).
