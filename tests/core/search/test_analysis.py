@@ -1,0 +1,65 @@
+"""The single-loop text analyser gives exactly the tokens of the filter chain it
+replaces, in every way Whoosh calls it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from reader.core.search.analysis import text_analyzer, text_analyzer_chain
+
+TEXTS = [
+    "Putin and Xi said the talks were constructive; the U.S. and Russia’s envoys met.",
+    "The the THE of and a an",  # nothing but stop words
+    "",
+    "   ",
+    "Negotiations negotiating negotiated 2019 3.5 don't won’t",
+    "Миссия 普京 café naïve — «quotes» and 1,000,000 rubles",
+    "of the Russian president",  # starts with stop words (positions renumbered)
+    "vowing vowed vows VOW",
+]
+
+MODES: list[dict[str, Any]] = [
+    {},
+    {"positions": True},
+    {"positions": True, "chars": True},
+    {"positions": True, "chars": True, "start_pos": 7, "start_char": 100},
+    {"mode": "query"},
+    {"mode": "query", "removestops": False, "positions": True},
+    {"removestops": False, "positions": True, "chars": True, "keeporiginal": True},
+    {"tokenize": False},
+    {"tokenize": False, "positions": True, "chars": True, "removestops": False},
+    {"no_morph": True, "positions": True},
+    {"no_morph": True, "removestops": False},
+]
+
+FIELDS = ("text", "pos", "startchar", "endchar", "stopped", "boost", "original")
+
+
+def _tokens(analyzer: Any, text: str, kwargs: dict[str, Any]) -> list[tuple[Any, ...]]:
+    return [
+        (*(getattr(t, f, None) for f in FIELDS), getattr(t, "verbatim", False))
+        for t in analyzer(text, **kwargs)
+    ]
+
+
+@pytest.mark.parametrize("kwargs", MODES, ids=[str(m) for m in MODES])
+@pytest.mark.parametrize("text", TEXTS)
+def test_same_tokens_as_the_chain(text: str, kwargs: dict[str, Any]) -> None:
+    ours = _tokens(text_analyzer(), text, kwargs)
+    chain = _tokens(text_analyzer_chain(), text, kwargs)
+    assert ours == chain
+
+
+def test_it_stems_and_drops_stop_words() -> None:
+    words = [t.text for t in text_analyzer()("The negotiations were vowed", positions=True)]
+    assert words == ["negoti", "vow"]
+    unstemmed = [t.text for t in text_analyzer()("The negotiations", no_morph=True)]
+    assert unstemmed == ["negotiations"]
+
+
+def test_it_says_it_changes_words() -> None:
+    # Whoosh keeps a separate unstemmed spelling field only for analysers that do.
+    assert text_analyzer().has_morph()
+    assert text_analyzer() == text_analyzer()
