@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from whoosh.codec import whoosh3
-from whoosh.filedb import structfile
+from whoosh.filedb import filestore, structfile
 
 _APPLIED = False
 
@@ -100,10 +100,57 @@ def _buffer_file_init(self: Any, buf: Any, name: str | None = None, onclose: Any
     self.is_closed = False
 
 
+class _CountingWriter:
+    """A file being written, that knows its position without asking the system.
+
+    The posting and term writers ask ``tell()`` several times per distinct word of a
+    segment; on a buffered file each is an ``lseek`` system call — measured at a tenth of
+    all indexing time (py-spy, 4,000 articles). Writes are sequential, so counting the
+    bytes written is exact; a ``seek`` asks the file again.
+    """
+
+    __slots__ = ("_file", "_pos")
+    _pos: int
+
+    def __init__(self, fileobj: Any) -> None:
+        self._file = fileobj
+        self._pos = fileobj.tell()
+
+    def write(self, data: Any) -> int:
+        written: int = self._file.write(data)
+        self._pos += written
+        return written
+
+    def tell(self) -> int:
+        return int(self._pos)
+
+    def seek(self, *args: Any) -> int:
+        result: int = self._file.seek(*args)
+        self._pos = self._file.tell()
+        return result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+    def __iter__(self) -> Any:
+        return iter(self._file)
+
+
+_original_create_file = filestore.FileStorage.create_file
+
+
+def _create_file(self: Any, name: str, excl: bool = False, mode: str = "wb", **kwargs: Any) -> Any:
+    f = _original_create_file(self, name, excl=excl, mode=mode, **kwargs)
+    if mode == "wb":
+        f.file = _CountingWriter(f.file)
+    return f
+
+
 def apply() -> None:
     global _APPLIED
     if _APPLIED:
         return
     whoosh3.W3PerDocReader._cached_reader = _cached_reader
     structfile.BufferFile.__init__ = _buffer_file_init
+    filestore.FileStorage.create_file = _create_file
     _APPLIED = True
