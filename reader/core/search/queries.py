@@ -33,10 +33,10 @@ from whoosh.qparser import (
 )
 
 from reader.core.errors import QueryError
-from reader.core.search import vocabulary
 from reader.core.search.analysis import WORD_PATTERN, stem_term, text_analyzer
 from reader.core.search.expansion import AnyWord
 from reader.core.search.schema import DEFAULT_FIELDS, FIELD_ALIASES, build_schema
+from reader.core.search.vocabulary import Vocabulary
 
 #: Up to this many words, a query without operators means "all of these words".
 ALL_WORDS_MAX = 6
@@ -44,8 +44,8 @@ ALL_WORDS_MAX = 6
 MAX_TERMS = 200
 #: A prefix or wildcard is expanded to at most this many words (the most frequent).
 MAX_EXPANSION = 128
-#: At most this many words are read from the vocabulary for one prefix.
-MAX_SCAN = 8_000
+#: At most this many words (the most frequent) are read from the vocabulary for one prefix.
+MAX_SCAN = 2_000
 #: Queries longer than this are cut (a pasted article is plenty at this length).
 MAX_QUERY_CHARS = 20_000
 
@@ -213,8 +213,9 @@ def plain_words(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
-def parse(text: str, *, reader: Any | None = None) -> ParsedQuery:
-    """Understand ``text``. ``reader`` (a Whoosh IndexReader) bounds prefix expansions."""
+def parse(text: str, *, vocabulary: Vocabulary | None = None) -> ParsedQuery:
+    """Understand ``text``. Prefixes and fuzzy terms are expanded against ``vocabulary``
+    (the library's words as written) and bounded."""
     text = text.strip()
     if not text:
         raise QueryError("the query is empty: type one or more words")
@@ -228,8 +229,8 @@ def parse(text: str, *, reader: Any | None = None) -> ParsedQuery:
         parsed = _parse_advanced(_compact_dates(text))
         if parsed is not None:
             result = ParsedQuery(parsed, "advanced", words, notices)
-            if reader is not None:
-                result.query = _bound_expansions(result.query, reader, result)
+            if vocabulary is not None:
+                result.query = _bound_expansions(result.query, vocabulary, result)
             return result
         notices.append("The query's syntax could not be read; searching for its words.")
 
@@ -277,7 +278,7 @@ def _walk(q: wq.Query) -> list[wq.Query]:
     return found
 
 
-def _bound_expansions(q: wq.Query, reader: Any, result: ParsedQuery) -> wq.Query:
+def _bound_expansions(q: wq.Query, vocabulary: Vocabulary, result: ParsedQuery) -> wq.Query:
     """Replace prefix/wildcard queries on stemmed text by a bounded set of stems.
 
     A prefix is matched against the words as written (``negotiat*`` must find
@@ -290,7 +291,7 @@ def _bound_expansions(q: wq.Query, reader: Any, result: ParsedQuery) -> wq.Query
         else:
             pattern = re.compile(_wildcard_regex(q.text))
             prefix = re.split(r"[*?]", q.text, maxsplit=1)[0]
-        words, cut = vocabulary.words_with_prefix(reader, prefix, limit=MAX_SCAN)
+        words, cut = vocabulary.words_with_prefix(prefix, limit=MAX_SCAN)
         # Stems ranked by how many articles use their words (in the body; a stem the
         # title or notes lack costs the search one lookup).
         stems: dict[str, int] = {}
@@ -315,11 +316,11 @@ def _bound_expansions(q: wq.Query, reader: Any, result: ParsedQuery) -> wq.Query
         return _any_word([wq.Term(q.fieldname, s) for s in keep], q.boost)
     if isinstance(q, wq.FuzzyTerm) and q.fieldname in DEFAULT_FIELDS:
         # Fuzzy matching works on words as written, then searches their stems.
-        words_near = vocabulary.words_within(reader, q.text, q.maxdist, prefix=q.prefixlength)
+        words_near = vocabulary.words_within(q.text, q.maxdist, prefix=q.prefixlength)
         found = sorted({stem_term(w) for w in words_near} | {stem_term(q.text)})
         return _any_word([wq.Term(q.fieldname, s) for s in found[:MAX_EXPANSION]], q.boost)
     if q.children():
-        return q.apply(lambda child: _bound_expansions(child, reader, result))
+        return q.apply(lambda child: _bound_expansions(child, vocabulary, result))
     return q
 
 

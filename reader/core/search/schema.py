@@ -14,7 +14,7 @@ from reader.core.search.analysis import name_analyzer, text_analyzer
 
 #: Bumped whenever fields or analysis change; an index made with another version is
 #: rebuilt from the library on open.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 #: Words users may put before a colon, mapped to index fields.
 FIELD_ALIASES: dict[str, str] = {
@@ -49,7 +49,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         hash=ID(stored=True),
         title=TEXT(analyzer=text_analyzer(), field_boost=2.0, phrase=True),
-        body=TEXT(analyzer=text_analyzer(), phrase=True, spelling=True),
+        body=TEXT(analyzer=text_analyzer(), phrase=True),
         source=TEXT(analyzer=name_analyzer(), phrase=True),
         dateline=TEXT(analyzer=name_analyzer(), phrase=False),
         author=TEXT(analyzer=name_analyzer(), phrase=True),
