@@ -79,3 +79,23 @@ def test_the_stream_over_a_segment_reads_like_a_file() -> None:
     assert ours.seek(-4, 2) == theirs.seek(-4, 2)
     assert ours.seek(2, 1) == theirs.seek(2, 1)
     assert ours.read() == theirs.read() == b"il"
+
+
+def test_a_file_being_written_knows_its_position(tmp_path: Path) -> None:
+    from array import array
+
+    storage = FileStorage(str(tmp_path)).create()
+    f = storage.create_file("x.bin")
+    assert type(f.file).__name__ == "_CountingWriter"  # the fix is active
+    f.write(b"abc")
+    f.write_int(7)
+    f.write_pickle({"a": 1})
+    f.write_array(array("i", range(100)))
+    f.flush()
+    assert f.tell() == (tmp_path / "x.bin").stat().st_size
+    f.seek(2)
+    assert f.tell() == 2
+    f.write(b"Z")
+    assert f.tell() == 3
+    f.close()
+    assert (tmp_path / "x.bin").read_bytes()[:4] == b"abZ\x00"
