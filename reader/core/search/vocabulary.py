@@ -61,6 +61,9 @@ class Vocabulary:
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.executescript(_SCHEMA)
+        #: Recent words_within() answers (a fuzzy term is looked up once per field);
+        #: emptied whenever words are added.
+        self._near: dict[tuple[str, int, int], frozenset[str]] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -74,6 +77,7 @@ class Vocabulary:
         if not counts:
             return
         with self._lock:
+            self._near.clear()
             self._db.execute("BEGIN")
             try:
                 self._db.executemany(
@@ -116,24 +120,37 @@ class Vocabulary:
     def words_within(self, word: str, maxdist: int, *, prefix: int = 1) -> set[str]:
         """Words at most ``maxdist`` edits from ``word`` that share its first ``prefix``
         letters."""
+        key = (word, maxdist, prefix)
+        with self._lock:
+            cached = self._near.get(key)
+        if cached is not None:
+            return set(cached)
         start = word[:prefix]
+        low, high = max(1, len(word) - maxdist), len(word) + maxdist
         with self._lock:
             if start:
                 rows = self._db.execute(
-                    "SELECT word FROM words WHERE word >= ? AND word < ?",
-                    (start, start + "\U0010ffff"),
+                    "SELECT word FROM words WHERE word >= ? AND word < ? "
+                    "AND length(word) BETWEEN ? AND ?",
+                    (start, start + "\U0010ffff", low, high),
                 ).fetchall()
             else:
-                rows = self._db.execute("SELECT word FROM words").fetchall()
-        candidates = [str(r[0]) for r in rows if abs(len(str(r[0])) - len(word)) <= maxdist]
+                rows = self._db.execute(
+                    "SELECT word FROM words WHERE length(word) BETWEEN ? AND ?", (low, high)
+                ).fetchall()
         found = process.extract(
             word,
-            candidates,
+            [r[0] for r in rows],
             scorer=Levenshtein.distance,
             score_cutoff=maxdist,
             limit=None,
         )
-        return {match for match, _distance, _index in found}
+        near = frozenset(str(match) for match, _distance, _index in found)
+        with self._lock:
+            if len(self._near) > 256:
+                self._near.clear()
+            self._near[key] = near
+        return set(near)
 
     def suggest(self, word: str, *, exists: Callable[[str], bool]) -> str | None:
         """The closest frequent word of the library to a word it does not contain
