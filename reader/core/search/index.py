@@ -395,8 +395,8 @@ class SearchIndex:
         prefix = prefix.strip().lower()
         if not prefix:
             return []
-        words, _cut = self._vocabulary.words_with_prefix(prefix, limit=limit * 5)
-        with self._read_lock:
+        with self._read_lock:  # a rebuild swaps the vocabulary under this lock
+            words, _cut = self._vocabulary.words_with_prefix(prefix, limit=limit * 5)
             reader = self._current_searcher().reader()
             return [w for w in words if _in_index(reader, w)][:limit]
 
