@@ -6,9 +6,11 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import pytest
 from whoosh import query as wq
 
 from reader.core.search import IndexDocument, SearchIndex
+from reader.core.search import index as index_module
 from reader.core.search.expansion import AnyWord
 
 WORDS = [f"con{c}{d}ation" for c in "abcdefgh" for d in "ijklmnop"]  # 64 words, one prefix
@@ -96,3 +98,30 @@ def test_any_word_matches_exactly_what_a_plain_or_matches(tmp_path: Path) -> Non
         theirs = set(searcher.docs_for_query(wq.Or(terms)))
         assert ours == theirs
         assert len(ours) > 500
+
+
+@pytest.mark.parametrize(
+    "query", ["russia", "pipeline OR summit", "title:story OR border", "conaiation OR china"]
+)
+def test_plain_words_score_exactly_as_whoosh_does(
+    tmp_path: Path, query: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = _corpus(seed=5)
+    with _many_segments(tmp_path / "ix", docs) as index:
+        index.apply([], [4, 400])
+        ours = index.search(query, limit=1000)
+        our_page = index.search(query, limit=5, offset=3)
+        # Whoosh's own matchers for the same query.
+        monkeypatch.setattr(index_module, "_any_words", lambda q: q)
+        theirs = index.search(query, limit=1000)
+        their_page = index.search(query, limit=5, offset=3)
+    assert ours.total == theirs.total > 0
+    # A short page: its hits, where they matched and their marked words are Whoosh's.
+    assert our_page.total == their_page.total
+    assert [(h.article_id, h.matched_in) for h in our_page.hits] == [
+        (h.article_id, h.matched_in) for h in their_page.hits
+    ]
+    assert {h.article_id: round(h.score, 9) for h in ours.hits} == {
+        h.article_id: round(h.score, 9) for h in theirs.hits
+    }
+    assert [h.matched_in for h in ours.hits] == [h.matched_in for h in theirs.hits]
