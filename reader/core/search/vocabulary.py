@@ -27,7 +27,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
-from reader.core.search.analysis import text_analyzer
+from reader.core.search.analysis import unstemmed_words
 
 FILE_NAME = "vocabulary.sqlite"
 
@@ -38,8 +38,6 @@ CREATE TABLE IF NOT EXISTS words (
 ) WITHOUT ROWID;
 """
 
-_ANALYZER = text_analyzer()
-
 
 def words_of(*texts: str | None) -> set[str]:
     """The distinct words of ``texts`` as the index sees them before stemming (lower
@@ -47,7 +45,7 @@ def words_of(*texts: str | None) -> set[str]:
     found: set[str] = set()
     for text in texts:
         if text:
-            found.update(t.text for t in _ANALYZER(text, no_morph=True))
+            found |= unstemmed_words(text)
     return found
 
 

@@ -63,3 +63,41 @@ def test_it_says_it_changes_words() -> None:
     # Whoosh keeps a separate unstemmed spelling field only for analysers that do.
     assert text_analyzer().has_morph()
     assert text_analyzer() == text_analyzer()
+
+
+INDEX_TEXTS = [
+    *TEXTS,
+    "the the Putin the Putin of Putin and",  # stop words between repeats of a word
+    "İstanbul KAYSERİ ǅemal STRASSE straße THE Of",  # lower() changes the length
+    "Putin " * 300 + "Xi",  # a word many times, positions past 255 and 65,535 bytes
+    " ".join(f"word{i % 97} the" for i in range(70_000)),  # positions past 65,535
+]
+
+
+@pytest.mark.parametrize("boost", [1.0, 2.0, 1.5])
+@pytest.mark.parametrize("text", INDEX_TEXTS, ids=range(len(INDEX_TEXTS)))
+def test_index_terms_are_the_postings_whoosh_makes(text: str, boost: float) -> None:
+    from whoosh.fields import TEXT, FieldType
+
+    from reader.core.search import whoosh_fixes
+
+    whoosh_fixes.apply()
+    field = TEXT(analyzer=text_analyzer(), phrase=True, field_boost=boost)
+    ours = list(field.index(text))
+    theirs = list(FieldType.index(field, text))
+    assert ours == theirs
+    assert [type(v) for p in ours for v in p] == [type(v) for p in theirs for v in p]
+    # Again, with every word known to the cache; the fast path was taken (the generic
+    # one gives a generator).
+    again = field.index(text)
+    assert isinstance(again, list)
+    assert again == theirs
+
+
+@pytest.mark.parametrize("text", INDEX_TEXTS, ids=range(len(INDEX_TEXTS)))
+def test_unstemmed_words_are_the_words_the_analyser_gives(text: str) -> None:
+    from reader.core.search.analysis import unstemmed_words
+
+    tokens = {t.text for t in text_analyzer()(text, no_morph=True)}
+    assert unstemmed_words(text) == tokens
+    assert unstemmed_words(text) == {t.text for t in text_analyzer_chain()(text, no_morph=True)}
