@@ -1,7 +1,8 @@
 """``coverage-reader --self-test``: proves an installed or frozen copy works.
 
 Opens a temporary library (so the user's own is never touched), imports the bundled
-seeds, runs a search, opens the window offscreen, and exits 0 — or prints what failed
+seeds, runs a search, starts the indexing helper process, opens the window offscreen,
+and exits 0 — or prints what failed
 and exits 1. Installer builds and their smoke tests run exactly this.
 """
 
@@ -70,6 +71,10 @@ def run_self_test() -> int:
                 report = library.check()
                 return None if report.ok else "; ".join(report.problems)
 
+            def helper() -> str | None:
+                Library.check_indexing_helper()
+                return None
+
             def window() -> str | None:
                 from PySide6.QtCore import QSettings, qInstallMessageHandler
 
@@ -97,6 +102,7 @@ def run_self_test() -> int:
             step("import the bundled articles", seeds)
             step("search", search)
             step("check the library", consistent)
+            step("start the indexing helper", helper)
             step("open the window", window)
         finally:
             library.close()

@@ -22,6 +22,7 @@ def test_self_test_passes_quietly_and_leaves_the_user_library_alone(tmp_path: Pa
     )
     assert proc.returncode == 0, proc.stderr
     assert "self-test ok" in proc.stdout
+    assert "start the indexing helper" in proc.stdout
     assert proc.stderr == ""
     assert not user_library.exists()
 
@@ -40,3 +41,19 @@ def test_self_test_reports_what_failed(tmp_path: Path) -> None:
     )
     assert proc.returncode == 1
     assert "self-test FAILED: import the bundled articles" in proc.stderr
+
+
+def test_self_test_fails_when_the_indexing_helper_cannot_run() -> None:
+    # A helper that cannot be given its work (here: a function it cannot import).
+    script = (
+        "import sys\n"
+        "import reader.core.search.helper as helper\n"
+        "helper._ping = lambda: 0\n"
+        "from reader.selftest import run_self_test\n"
+        "sys.exit(run_self_test())\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180
+    )
+    assert proc.returncode == 1
+    assert "self-test FAILED: start the indexing helper" in proc.stderr

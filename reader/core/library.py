@@ -56,7 +56,13 @@ from reader.core.models import (
     StoredArticle,
 )
 from reader.core.resources import seed_files
-from reader.core.search import IndexDocument, IndexUnavailable, SearchIndex
+from reader.core.search import (
+    HelperFailed,
+    IndexDocument,
+    IndexUnavailable,
+    SearchIndex,
+    check_helper,
+)
 from reader.core.store import ImportFileRecord, Store
 from reader.core.store.db import SortKey as SortKey
 from reader.core.store.db import index_stamp
@@ -507,6 +513,18 @@ class Library:
             repaired = True
         return CheckReport(tuple(problems), repaired, len(expected), len(actual))
 
+    @staticmethod
+    def check_indexing_helper() -> None:
+        """Start the helper process big imports index with, wait for it and stop it
+        (the self-test's proof that an installed or frozen copy can start it).
+
+        Raises :class:`LibraryError` if it cannot; imports would still work, on one core.
+        """
+        try:
+            check_helper()
+        except HelperFailed as exc:
+            raise LibraryError(str(exc)) from exc
+
     # -- reading ------------------------------------------------------------------------
 
     def article_count(self) -> int:
@@ -910,11 +928,15 @@ def _rebuild(
     # Queued changes are part of what the rebuild reads from the store: forget them only
     # if the rebuild completes.
     high_water = store.last_pending_id()
-    count = index.rebuild(
-        _iter_documents(store),
-        progress=progress,
-        cancelled=cancelled,
-    )
+    try:
+        count = index.rebuild(_iter_documents(store), progress=progress, cancelled=cancelled)
+    except HelperFailed:
+        # The helper process died (killed, out of memory): the old index is untouched;
+        # build the new one in this process alone.
+        log.warning("rebuilding the index again without the helper process")
+        count = index.rebuild(
+            _iter_documents(store), progress=progress, cancelled=cancelled, helper=False
+        )
     if high_water is not None and not (cancelled and cancelled()):
         store.clear_pending(high_water)
     return count

@@ -5,6 +5,13 @@ Nothing outside this package imports Whoosh: the rest of the app sees
 :mod:`reader.core.models`.
 """
 
+from reader.core.search.helper import HelperFailed, check_helper
 from reader.core.search.index import IndexDocument, IndexUnavailable, SearchIndex
 
-__all__ = ["IndexDocument", "IndexUnavailable", "SearchIndex"]
+__all__ = [
+    "HelperFailed",
+    "IndexDocument",
+    "IndexUnavailable",
+    "SearchIndex",
+    "check_helper",
+]

@@ -40,6 +40,7 @@ from reader.core.models import SearchHit, SearchPage
 from reader.core.search import phrases, queries, whoosh_fixes
 from reader.core.search.analysis import ENGLISH_STOP_WORDS, stem_term
 from reader.core.search.expansion import AnyWord
+from reader.core.search.helper import HelperFailed, SegmentHelper, helper_available
 from reader.core.search.schema import SCHEMA_VERSION, build_schema
 from reader.core.search.snippets import lead, make_snippet
 from reader.core.search.vocabulary import FILE_NAME as VOCABULARY_FILE
@@ -62,8 +63,16 @@ SORTS = ("relevance", "date", "date-asc")
 MERGE_BATCH = 200
 #: … unless the index has this many segments already.
 MAX_SEGMENTS = 12
+#: A commit of at least this many new documents shares the work with a helper process
+#: (see ``helper.py``), which takes chunks of this many whenever it is not busy.
+HELPER_FROM = 1000
+HELPER_CHUNK = 200
 
 Bodies = Callable[[Sequence[int]], Mapping[int, str]]
+
+
+class _Cancelled(Exception):
+    """A rebuild was cancelled."""
 
 
 class IndexUnavailable(CoverageReaderError):
@@ -130,6 +139,7 @@ class SearchIndex:
         self.path = path
         self._ix = ix
         self._vocabulary = Vocabulary(path)
+        self._helper = SegmentHelper()
         self._write_lock = threading.RLock()
         self._read_lock = threading.RLock()
         self._searcher: Any | None = None
@@ -175,6 +185,7 @@ class SearchIndex:
                 self._searcher.close()
                 self._searcher = None
         with self._write_lock:
+            self._helper.close()
             self._ix.close()
             self._vocabulary.close()
 
@@ -202,34 +213,76 @@ class SearchIndex:
             # The words first: a crash before the index commits leaves them counted
             # early (harmless), never missing.
             self._vocabulary.add(words_of(d.title, d.body) for d in upserts)
-            writer = self._ix.writer(timeout=WRITE_TIMEOUT_S, limitmb=WRITER_MB)
-            try:
-                for article_id in deletes:
-                    writer.delete_by_term("id", str(article_id))
-                for doc in upserts:
-                    if known is not None and doc.article_id not in known:
-                        # New to the index: nothing to replace, so the writer need not
-                        # open every segment to look for an old copy.
-                        writer.add_document(**doc.fields())
-                    else:
-                        writer.update_document(**doc.fields())
-            except BaseException:
-                writer.cancel()
-                raise
-            # A small change (an article added, a note edited) commits without merging,
-            # so it never waits for a merge of large segments; bigger batches, or an index
-            # grown to many segments, merge the small ones as they go.
-            small = len(upserts) + len(deletes) < MERGE_BATCH
-            writer.commit(merge=not small or self.segment_count() >= MAX_SEGMENTS)
+            new = [d for d in upserts if d.article_id not in known]
+            replaced = [d for d in upserts if d.article_id in known]
+            unhelped = self._write(new, replaced, deletes, helper=len(new) >= HELPER_FROM)
+            if unhelped:
+                # The helper failed: what it had is indexed here, in a commit of its own.
+                self._write(unhelped, [], [], helper=False)
         self._stale = True
 
-    def _indexed_ids(self, article_ids: list[int]) -> set[int] | None:
-        """Which of these articles the index holds, if the open searcher is up to date
-        (None when it cannot tell cheaply)."""
+    def _write(
+        self,
+        new: list[IndexDocument],
+        replaced: list[IndexDocument],
+        deletes: list[int],
+        *,
+        helper: bool,
+    ) -> list[IndexDocument]:
+        """One commit; returns the documents a failed helper did not index."""
+        writer = self._ix.writer(timeout=WRITE_TIMEOUT_S, limitmb=WRITER_MB)
+        sent: list[IndexDocument] = []
+        dropped = False
+        try:
+            helper = helper and self._begin_helper(self.path)
+            for article_id in deletes:
+                writer.delete_by_term("id", str(article_id))
+            for doc in replaced:
+                writer.update_document(**doc.fields())
+            for start in range(0, len(new), HELPER_CHUNK):
+                chunk = new[start : start + HELPER_CHUNK]
+                if helper and not self._helper.busy():
+                    try:
+                        self._helper.send([doc.fields() for doc in chunk])
+                        sent.extend(chunk)
+                        continue
+                    except HelperFailed:
+                        helper = False
+                        dropped = True  # what it had comes back to be indexed here
+                for doc in chunk:
+                    # New to the index: nothing to replace, so the writer need not open
+                    # every segment to look for an old copy.
+                    writer.add_document(**doc.fields())
+            # A small change (an article added, a note edited) commits without merging,
+            # so it never waits for a merge of large segments; bigger batches, or an
+            # index grown to many segments, merge the small ones as they go.
+            small = len(new) + len(replaced) + len(deletes) < MERGE_BATCH
+            merge = not small or self.segment_count() >= MAX_SEGMENTS
+            helped = _commit(writer, merge, self._helper if helper else None)
+        except BaseException:
+            self._helper.abandon()
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return sent if dropped or not helped else []
+
+    def _begin_helper(self, path: Path) -> bool:
+        if not helper_available():
+            return False
+        try:
+            self._helper.begin(path, WRITER_MB)
+        except HelperFailed:
+            return False
+        return True
+
+    def _indexed_ids(self, article_ids: list[int]) -> set[int]:
+        """Which of these articles the index holds (called under the write lock, so no
+        other writer can change the answer before the caller commits)."""
         with self._read_lock:
-            searcher = self._searcher
-            if searcher is None or self._stale or not searcher.up_to_date():
-                return None
+            searcher = self._current_searcher()
+            if not searcher.up_to_date():
+                self._stale = True
+                searcher = self._current_searcher()
             return {i for i in article_ids if searcher.document_number(id=str(i)) is not None}
 
     def segment_count(self) -> int:
@@ -242,42 +295,56 @@ class SearchIndex:
         *,
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        helper: bool = True,
     ) -> int:
         """Index ``documents`` into a new index and swap it in; returns how many.
 
         If ``cancelled`` returns true, the new index is thrown away and the old one stays.
+        With ``helper``, a helper process indexes part of the documents; if it fails, this
+        raises :class:`HelperFailed` (and the old index stays): call again without it.
         """
         fresh_path = path_beside(self.path, ".new")
         with self._write_lock:
             fresh = _create(fresh_path)
             words = Vocabulary(fresh_path)
             writer = fresh.writer(limitmb=WRITER_MB)
+            helper = helper and self._begin_helper(fresh_path)
             count = 0
-            batch: list[set[str]] = []
+            chunk: list[IndexDocument] = []
+
+            def flush() -> None:
+                if helper and not self._helper.busy():
+                    self._helper.send([doc.fields() for doc in chunk])
+                else:
+                    for doc in chunk:
+                        writer.add_document(**doc.fields())
+                words.add(words_of(doc.title, doc.body) for doc in chunk)
+                chunk.clear()
+                if progress is not None:
+                    progress(count)
+
             try:
                 for doc in documents:
-                    if cancelled is not None and count % 64 == 0 and cancelled():
-                        writer.cancel()
-                        fresh.close()
-                        words.close()
-                        shutil.rmtree(fresh_path, ignore_errors=True)
-                        return count
-                    writer.add_document(**doc.fields())
-                    batch.append(words_of(doc.title, doc.body))
+                    if not chunk and cancelled is not None and cancelled():
+                        raise _Cancelled
+                    chunk.append(doc)
                     count += 1
-                    if len(batch) >= 1000:
-                        words.add(batch)
-                        batch.clear()
-                    if progress is not None and count % 256 == 0:
-                        progress(count)
-                words.add(batch)
-                writer.commit()
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
+                    if len(chunk) >= HELPER_CHUNK:
+                        flush()
+                flush()
+                if not _commit(writer, True, self._helper if helper else None) and helper:
+                    raise HelperFailed("the indexing helper failed during a rebuild")
+            except BaseException as exc:
+                if helper:
+                    self._helper.abandon()
+                if not writer.is_closed:
+                    with contextlib.suppress(Exception):
+                        writer.cancel()
                 fresh.close()
                 words.close()
                 shutil.rmtree(fresh_path, ignore_errors=True)
+                if isinstance(exc, _Cancelled):
+                    return count
                 raise
             fresh.close()
             words.close()
@@ -614,6 +681,40 @@ def _remove_leftovers(path: Path) -> None:
         leftover = path_beside(path, suffix)
         if leftover.exists():
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _commit(writer: Any, merge: bool, helper: SegmentHelper | None) -> bool:
+    """``writer.commit(merge=merge)``, with the helper's segment added to the commit.
+
+    The helper finishes its segment while this process merges and finishes its own (the
+    order of Whoosh's ``MpWriter._commit``). Returns False if the helper failed: then
+    this writer's work is committed without the helper's.
+    """
+    if helper is None:
+        writer.commit(merge=merge)
+        return True
+    writer._check_state()
+    helped = True
+    try:
+        helper.finish()
+    except HelperFailed:
+        helped = False
+    segments = writer._merge_segments(None, None, merge)
+    if writer._added:
+        segments.append(writer._finalize_segment())
+    else:
+        writer._close_segment()
+    if helped:
+        try:
+            extra = helper.segment()
+        except HelperFailed:
+            helped = False
+        else:
+            if extra is not None:
+                segments.append(extra)
+    writer._commit_toc(segments)
+    writer._finish()
+    return helped
 
 
 def _create(path: Path) -> Any:

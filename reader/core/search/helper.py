@@ -1,0 +1,234 @@
+"""A second process that indexes beside this one: bulk indexing on two cores.
+
+Whoosh is pure Python, so one process indexes on one core. For a big batch (an import, a
+rebuild) the index hands part of the new documents to a helper process, which writes them
+into a segment of its own in the same index folder, while this process indexes the rest.
+
+- The helper is started with "spawn", never forked: the window runs Qt threads, and a
+  forked copy of a threaded process may hang on a lock another thread held.
+- The helper writes no table of contents and takes no lock. The process that holds the
+  index's write lock adds the helper's segment to its own commit (what Whoosh's
+  ``MpWriter(multisegment=True)`` does). A helper that fails or is killed leaves only files
+  that no table of contents refers to; the next commit removes them.
+- Only documents new to the index go to the helper: a document that replaces an older copy
+  must be written by the writer that deletes the old one.
+- The helper keeps its temporary files in a folder of its own (Whoosh's writers share one
+  ``MAIN.tmp`` and delete it when they finish).
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: Chunks sent to the helper and not yet indexed by it. Two keep it busy while the next
+#: one is prepared; more would only hold documents in memory twice.
+MAX_QUEUED = 2
+
+
+class HelperFailed(Exception):
+    """The helper process failed or died; what was sent to it is not indexed."""
+
+
+def helper_available() -> bool:
+    """A helper pays only with a second core to run on."""
+    if os.environ.get("COVERAGE_READER_NO_HELPER"):
+        return False
+    return (os.cpu_count() or 1) >= 2
+
+
+def check_helper() -> None:
+    """Start a helper, wait for its answer and stop it; raises :class:`HelperFailed`.
+
+    The self-test runs this: an installed or frozen copy must be able to start it (a
+    frozen app has to call ``multiprocessing.freeze_support()`` before anything else)."""
+    helper = SegmentHelper()
+    try:
+        if helper.ping() == os.getpid():
+            raise HelperFailed("the helper ran in this process")
+    finally:
+        helper.close()
+
+
+class SegmentHelper:
+    """One helper process, started on first use and kept until :meth:`close`.
+
+    One segment at a time: :meth:`begin`, :meth:`send` any number of chunks,
+    :meth:`finish` (the segment to commit) or :meth:`abandon`. Not thread-safe: the index
+    uses it under its write lock.
+    """
+
+    def __init__(self) -> None:
+        self._executor: ProcessPoolExecutor | None = None
+        self._queued: list[Future[Any]] = []
+        self._sent = 0
+        self._active = False
+
+    @property
+    def sent(self) -> int:
+        """Documents sent for the current segment."""
+        return self._sent
+
+    def begin(self, index_path: Path, limitmb: int) -> None:
+        if self._active:
+            self.abandon()
+        self._start()
+        self._queued = [self._submit(_begin, str(index_path), limitmb)]
+        self._sent = 0
+        self._active = True
+
+    def busy(self) -> bool:
+        """True while :data:`MAX_QUEUED` chunks wait for the helper."""
+        return sum(not f.done() for f in self._queued) >= MAX_QUEUED
+
+    def send(self, documents: list[dict[str, Any]]) -> None:
+        """Queue documents (each the keyword arguments of ``add_document``)."""
+        if documents:
+            self._queued.append(self._submit(_add, documents))
+            self._sent += len(documents)
+
+    def finish(self) -> None:
+        """Ask the helper to finish its segment (it works on while this process does)."""
+        try:
+            self._queued.append(self._submit(_finish))
+        except HelperFailed:
+            self._queued = []
+            self._active = False
+            raise
+
+    def segment(self) -> Any:
+        """Wait for the helper after :meth:`finish`; returns its segment (None if it got
+        no documents). Raises :class:`HelperFailed` if any of its work failed."""
+        try:
+            results = [queued.result() for queued in self._queued]
+            return results[-1] if results else None
+        except Exception as exc:
+            self._broken(exc)
+            raise HelperFailed(f"the indexing helper failed: {exc}") from exc
+        finally:
+            self._queued = []
+            self._active = False
+
+    def abandon(self) -> None:
+        """Throw away the segment being written (its files are left for the next commit
+        to remove)."""
+        if not self._active:
+            return
+        self._active = False
+        self._queued = []
+        try:
+            self._submit(_abandon).result()
+        except HelperFailed:  # a dead helper has abandoned it already
+            pass
+        except Exception as exc:
+            self._broken(exc)
+
+    def ping(self) -> int:
+        """Start the helper if needed and wait for it to answer; returns its process id.
+
+        The self-test uses this to prove an installed or frozen copy can start its helper
+        (a frozen app must pass ``multiprocessing.freeze_support()`` first)."""
+        self._start()
+        try:
+            return int(self._submit(_ping).result(timeout=60))
+        except HelperFailed:
+            raise
+        except Exception as exc:
+            self._broken(exc)
+            raise HelperFailed(f"the indexing helper did not answer: {exc}") from exc
+
+    def close(self) -> None:
+        """Stop the helper process (it is started again when needed)."""
+        self._active = False
+        self._queued = []
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    def _start(self) -> None:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+
+    def _submit(self, fn: Any, *args: Any) -> Future[Any]:
+        if self._executor is None:
+            raise HelperFailed("the indexing helper is not running")
+        try:
+            return self._executor.submit(fn, *args)
+        except Exception as exc:  # BrokenProcessPool, or shut down
+            self._broken(exc)
+            raise HelperFailed(f"the indexing helper failed: {exc}") from exc
+
+    def _broken(self, exc: BaseException) -> None:
+        log.warning("indexing helper failed: %s", exc)
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
+
+
+# -- in the helper process ---------------------------------------------------------------
+
+_writer: Any = None
+
+
+def _ping() -> int:
+    # What a segment needs, imported as :func:`_begin` will import it.
+    import whoosh.writing  # noqa: F401
+
+    from reader.core.search import whoosh_fixes
+
+    whoosh_fixes.apply()
+    return os.getpid()
+
+
+def _begin(index_path: str, limitmb: int) -> None:
+    global _writer
+    import whoosh.index
+    from whoosh.writing import SegmentWriter
+
+    from reader.core.search import whoosh_fixes
+
+    whoosh_fixes.apply()
+    if _writer is not None:
+        _abandon()
+    ix = whoosh.index.open_dir(index_path)
+    writer = SegmentWriter(ix, _lk=False, limitmb=limitmb)
+    # A temporary folder of its own: the main writer deletes the shared one when it ends.
+    temp = ix.storage.temp_storage()
+    writer._tempstorage = temp
+    writer.pool.tempstore = temp
+    _writer = writer
+
+
+def _add(documents: list[dict[str, Any]]) -> None:
+    for fields in documents:
+        _writer.add_document(**fields)
+
+
+def _finish() -> Any:
+    global _writer
+    writer, _writer = _writer, None
+    try:
+        if not writer._added:
+            writer._close_segment()
+            return None
+        return writer._finalize_segment()
+    finally:
+        writer._tempstorage.destroy()
+
+
+def _abandon() -> None:
+    global _writer
+    writer, _writer = _writer, None
+    if writer is not None:
+        try:
+            writer._close_segment()
+        finally:
+            writer._tempstorage.destroy()
