@@ -513,6 +513,16 @@ class Library:
             repaired = True
         return CheckReport(tuple(problems), repaired, len(expected), len(actual))
 
+    def wait_for_index_merges(self, timeout: float | None = None) -> bool:
+        """Wait until the index merges no segments in the background (searches and
+        changes never wait for it; the benchmark and tests do). False on timeout."""
+        return self._index.wait_for_merges(timeout)
+
+    @property
+    def index_segments(self) -> int:
+        """How many segments the index is made of (fewer: faster searches)."""
+        return self._index.segment_count()
+
     @staticmethod
     def check_indexing_helper() -> None:
         """Start the helper process big imports index with, wait for it and stop it

@@ -14,6 +14,12 @@ into a segment of its own in the same index folder, while this process indexes t
   must be written by the writer that deletes the old one.
 - The helper keeps its temporary files in a folder of its own (Whoosh's writers share one
   ``MAIN.tmp`` and delete it when they finish).
+
+:class:`SegmentMerger` is a second, low-priority process that merges big segments in the
+background (Whoosh merges at about the speed it indexes: minutes for tens of thousands
+of articles, too long to hold up an import or a note). It writes the merged segment in a
+folder of its own inside the index (a commit removes every segment file of the index
+folder that its table of contents does not name) and the index swaps it in afterwards.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
+import time
+import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -173,7 +183,116 @@ class SegmentHelper:
             executor.shutdown(wait=False, cancel_futures=True)
 
 
+#: The folders a merge writes in, inside the index folder.
+MERGE_PREFIX = "merging-"
+#: A merge folder none of whose files changed for this long was left by a process that
+#: was killed (a running merge writes to its files all the time).
+STALE_MERGE_S = 15 * 60
+
+
+class SegmentMerger:
+    """A low-priority process that merges segments, one merge at a time.
+
+    :meth:`start` returns at once; ``done`` is called (in another thread) with the
+    finished :class:`~concurrent.futures.Future`, whose result is a :class:`Merged`.
+    """
+
+    def __init__(self) -> None:
+        self._executor: ProcessPoolExecutor | None = None
+        self._job: Future[Any] | None = None
+        self.folder: Path | None = None
+
+    def start(
+        self,
+        index_path: Path,
+        segments: list[Any],
+        limitmb: int,
+        done: Callable[[Future[Any]], None],
+    ) -> None:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+            )
+        self.folder = index_path / f"{MERGE_PREFIX}{uuid.uuid4().hex[:12]}"
+        self._job = self._executor.submit(
+            _merge, str(index_path), str(self.folder), segments, limitmb
+        )
+        self._job.add_done_callback(done)
+
+    def stop(self) -> None:
+        """Stop a merge in progress (the process is killed: a merge can take minutes)
+        and remove what it wrote."""
+        executor, self._executor = self._executor, None
+        self._job = None
+        if executor is not None:
+            processes = list(executor._processes.values())
+            for process in processes:
+                process.kill()
+            for process in processes:  # gone before its folder is removed
+                process.join(10)
+            executor.shutdown(wait=False, cancel_futures=True)
+        self.discard()
+
+    def discard(self) -> None:
+        """Remove the folder of the last merge (after its segment is moved out of it, or
+        when it is not wanted)."""
+        folder, self.folder = self.folder, None
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_merges(index_path: Path) -> None:
+    """Remove merge folders left by a process that was killed while merging."""
+    now = time.time()
+    for folder in index_path.glob(f"{MERGE_PREFIX}*"):
+        try:
+            newest = max(
+                (p.stat().st_mtime for p in folder.rglob("*")), default=folder.stat().st_mtime
+            )
+        except OSError:
+            continue
+        if now - newest > STALE_MERGE_S:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
 # -- in the helper process ---------------------------------------------------------------
+
+
+def _lower_priority() -> None:
+    # Merging can wait: the app and the indexing helper come first.
+    if hasattr(os, "nice"):
+        os.nice(10)
+
+
+def _merge(index_path: str, folder: str, segments: list[Any], limitmb: int) -> Any:
+    """Merge ``segments`` (as the main process saw them: their deleted documents are left
+    out) into one new segment written in ``folder``; returns it."""
+    import whoosh.index
+    from whoosh.filedb.filestore import FileStorage
+    from whoosh.reading import SegmentReader
+    from whoosh.writing import SegmentWriter
+
+    from reader.core.search import whoosh_fixes
+
+    whoosh_fixes.apply()
+    ix = whoosh.index.open_dir(index_path)
+    Path(folder).mkdir()
+    target = FileStorage(folder).create_index(ix.schema)
+    writer = SegmentWriter(target, _lk=False, limitmb=limitmb)
+    try:
+        for segment in segments:
+            reader = SegmentReader(ix.storage, ix.schema, segment)
+            try:
+                writer.add_reader(reader)
+            finally:
+                reader.close()
+        return writer._finalize_segment()
+    finally:
+        writer._tempstorage.destroy()
+        ix.close()
+
 
 _writer: Any = None
 

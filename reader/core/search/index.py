@@ -11,12 +11,15 @@ import contextlib
 import gc
 import json
 import logging
+import math
+import os
 import re
 import shutil
 import threading
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,13 +37,20 @@ from whoosh.collectors import (
     TopCollector,
     WrappingCollector,
 )
+from whoosh.reading import SegmentReader
 
 from reader.core.errors import CoverageReaderError, QueryError
 from reader.core.models import SearchHit, SearchPage
 from reader.core.search import phrases, queries, whoosh_fixes
 from reader.core.search.analysis import ENGLISH_STOP_WORDS, stem_term
 from reader.core.search.expansion import AnyWord
-from reader.core.search.helper import HelperFailed, SegmentHelper, helper_available
+from reader.core.search.helper import (
+    HelperFailed,
+    SegmentHelper,
+    SegmentMerger,
+    helper_available,
+    remove_stale_merges,
+)
 from reader.core.search.schema import SCHEMA_VERSION, build_schema
 from reader.core.search.snippets import lead, make_snippet
 from reader.core.search.vocabulary import FILE_NAME as VOCABULARY_FILE
@@ -59,14 +69,23 @@ WRITE_TIMEOUT_S = 30.0
 #: spilled sorted runs to disk at every big commit: measured 25-40% slower imports).
 WRITER_MB = 384
 SORTS = ("relevance", "date", "date-asc")
-#: Commits of fewer documents than this do not merge segments …
-MERGE_BATCH = 200
-#: … unless the index has this many segments already.
-MAX_SEGMENTS = 12
+#: Segments are merged in tiers: when MERGE_FACTOR segments hold a similar number of
+#: live documents (the same power of MERGE_FACTOR), a commit merges them into one …
+MERGE_FACTOR = 4
+#: … but only segments of fewer live documents than this. Whoosh merges at about the
+#: speed it indexes, so its own policy, which merged half the index in one commit once
+#: enough segments had gathered (268 s at 60,000 articles), stalled an import for
+#: minutes; this one bounds a commit's merge to MERGE_FACTOR * SMALL_SEGMENT documents.
+SMALL_SEGMENT = 256
 #: A commit of at least this many new documents shares the work with a helper process
 #: (see ``helper.py``), which takes chunks of this many whenever it is not busy.
 HELPER_FROM = 1000
 HELPER_CHUNK = 200
+#: More segments of at least SMALL_SEGMENT live documents than this, and the smallest
+#: MERGE_FACTOR of them are merged by a background process (see ``helper.py``).
+MAX_BIG_SEGMENTS = 8
+#: Memory for a background merge's postings (it runs beside the app and an import).
+MERGER_MB = 128
 
 Bodies = Callable[[Sequence[int]], Mapping[int, str]]
 
@@ -144,6 +163,15 @@ class SearchIndex:
         self._read_lock = threading.RLock()
         self._searcher: Any | None = None
         self._stale = False
+        self._closed = False
+        # The background merge: its process, the segments it merges (None when there
+        # is no merge), a number that changes when a merge is stopped (so a late
+        # answer from a stopped one is ignored), and an event set while none runs.
+        self._merger = SegmentMerger()
+        self._merging: list[Any] | None = None
+        self._merge_token = 0
+        self._merge_idle = threading.Event()
+        self._merge_idle.set()
 
     # -- opening ---------------------------------------------------------------------
 
@@ -160,6 +188,7 @@ class SearchIndex:
             return cls(path, _create(path))
         if not path.is_dir():
             raise IndexUnavailable("the index folder is missing")
+        remove_stale_merges(path)
         try:
             marker = json.loads((path / MARKER).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -185,6 +214,8 @@ class SearchIndex:
                 self._searcher.close()
                 self._searcher = None
         with self._write_lock:
+            self._closed = True
+            self._stop_merging()
             self._helper.close()
             self._ix.close()
             self._vocabulary.close()
@@ -219,7 +250,126 @@ class SearchIndex:
             if unhelped:
                 # The helper failed: what it had is indexed here, in a commit of its own.
                 self._write(unhelped, [], [], helper=False)
-        self._stale = True
+            self._stale = True
+            self._maybe_merge()
+
+    # -- merging in the background -------------------------------------------------------
+
+    def merging(self) -> bool:
+        """True while a background merge runs (searches and writes go on meanwhile)."""
+        return not self._merge_idle.is_set()
+
+    def wait_for_merges(self, timeout: float | None = None) -> bool:
+        """Wait until no background merge runs (one merge may start the next); returns
+        False if ``timeout`` passed first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            left = None if deadline is None else max(0.0, deadline - time.monotonic())
+            if not self._merge_idle.wait(left):
+                return False
+            with self._write_lock:
+                if self._merge_idle.is_set():
+                    return True
+
+    def _maybe_merge(self) -> None:
+        """Start merging the smallest big segments if there are too many (called under
+        the write lock after every commit)."""
+        if self._merging is not None or self._closed or not _merges_enabled():
+            return
+        big = sorted(
+            (s for s in self._ix._segments() if s.doc_count() >= SMALL_SEGMENT),
+            key=lambda s: s.doc_count(),
+        )
+        if len(big) <= MAX_BIG_SEGMENTS:
+            return
+        sources = big[:MERGE_FACTOR]
+        token = self._merge_token
+        self._merging = sources
+        self._merge_idle.clear()
+        try:
+            self._merger.start(self.path, sources, MERGER_MB, lambda job: self._merged(job, token))
+        except Exception as exc:  # the process could not start: merge another time
+            log.warning("could not start a background merge: %s", exc)
+            self._merger.stop()
+            self._merging = None
+            self._merge_idle.set()
+
+    def _merged(self, job: Future[Any], token: int) -> None:
+        # Called in the executor's own thread, which must not wait for the write lock.
+        threading.Thread(
+            target=self._swap_merged, args=(job, token), name="index-merge", daemon=True
+        ).start()
+
+    def _swap_merged(self, job: Future[Any], token: int) -> None:
+        with self._write_lock:
+            if token != self._merge_token:
+                return  # stopped (closed, rebuilt): _stop_merging cleaned up
+            sources, self._merging = self._merging, None
+            try:
+                merged = job.result()
+                assert sources is not None
+                if self._commit_merged(merged, sources):
+                    self._stale = True
+                    log.info(
+                        "merged %d segments (%d documents) in the background",
+                        len(sources),
+                        merged.doc_count(),
+                    )
+            except Exception as exc:  # a killed or failed merge costs only its work
+                log.warning("background merge failed: %s", exc)
+                self._merger.stop()
+            else:
+                self._merger.discard()
+                self._maybe_merge()
+            finally:
+                if self._merging is None:
+                    self._merge_idle.set()
+
+    def _commit_merged(self, merged: Any, sources: list[Any]) -> bool:
+        """Replace ``sources`` by ``merged`` in a commit of its own. Documents deleted
+        from the sources while they were merged are deleted from ``merged`` too. Returns
+        False (and changes nothing) if a source is gone meanwhile."""
+        assert self._merger.folder is not None
+        writer = self._ix.writer(timeout=WRITE_TIMEOUT_S)
+        try:
+            current = {s.segment_id(): s for s in writer.segments}
+            if any(s.segment_id() not in current for s in sources):
+                writer.cancel()
+                return False
+            base = 0
+            for source in sources:
+                before = set(source.deleted_docs())
+                kept = [d for d in range(source.doc_count_all()) if d not in before]
+                gone = set(current[source.segment_id()].deleted_docs()) - before
+                if gone:
+                    position = {d: i for i, d in enumerate(kept)}
+                    for docnum in gone:
+                        merged.delete_document(base + position[docnum])
+                base += len(kept)
+            if base != merged.doc_count_all():
+                raise RuntimeError(f"merged {merged.doc_count_all()} documents of {base}")
+            name = merged.make_filename(merged.COMPOUND_EXT)
+            (self._merger.folder / name).replace(self.path / name)
+            replaced = {s.segment_id() for s in sources}
+            segments = [s for s in writer.segments if s.segment_id() not in replaced]
+            writer._close_segment()
+            writer._commit_toc([*segments, merged])
+            writer._finish()
+            return True
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+
+    def _stop_merging(self) -> None:
+        """Stop a background merge (under the write lock)."""
+        self._merge_token += 1
+        if self._merging is not None:
+            self._merging = None
+            self._merger.stop()
+        self._merge_idle.set()
+
+    # -- writing (continued) -------------------------------------------------------------
 
     def _write(
         self,
@@ -253,12 +403,7 @@ class SearchIndex:
                     # New to the index: nothing to replace, so the writer need not open
                     # every segment to look for an old copy.
                     writer.add_document(**doc.fields())
-            # A small change (an article added, a note edited) commits without merging,
-            # so it never waits for a merge of large segments; bigger batches, or an
-            # index grown to many segments, merge the small ones as they go.
-            small = len(new) + len(replaced) + len(deletes) < MERGE_BATCH
-            merge = not small or self.segment_count() >= MAX_SEGMENTS
-            helped = _commit(writer, merge, self._helper if helper else None)
+            helped = _commit(writer, self._helper if helper else None)
         except BaseException:
             self._helper.abandon()
             if not writer.is_closed:
@@ -305,6 +450,7 @@ class SearchIndex:
         """
         fresh_path = path_beside(self.path, ".new")
         with self._write_lock:
+            self._stop_merging()
             fresh = _create(fresh_path)
             words = Vocabulary(fresh_path)
             writer = fresh.writer(limitmb=WRITER_MB)
@@ -332,7 +478,7 @@ class SearchIndex:
                     if len(chunk) >= HELPER_CHUNK:
                         flush()
                 flush()
-                if not _commit(writer, True, self._helper if helper else None) and helper:
+                if not _commit(writer, self._helper if helper else None) and helper:
                     raise HelperFailed("the indexing helper failed during a rebuild")
             except BaseException as exc:
                 if helper:
@@ -683,15 +829,49 @@ def _remove_leftovers(path: Path) -> None:
             shutil.rmtree(leftover, ignore_errors=True)
 
 
-def _commit(writer: Any, merge: bool, helper: SegmentHelper | None) -> bool:
-    """``writer.commit(merge=merge)``, with the helper's segment added to the commit.
+def _merges_enabled() -> bool:
+    return not os.environ.get("COVERAGE_READER_NO_HELPER")
+
+
+def _merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
+    """The merge policy of every commit: segments with no live documents are dropped;
+    segments of fewer than :data:`SMALL_SEGMENT` live documents are grouped in tiers by
+    size (1-3, 4-15, 16-63, 64-255 with the defaults), and the smallest tier that holds
+    :data:`MERGE_FACTOR` segments is merged into this commit's segment, with every
+    smaller segment. Each document is merged a few times at most, each commit merges at
+    most about ``MERGE_FACTOR * SMALL_SEGMENT`` documents, and big segments (from imports)
+    are never merged in the foreground.
+    """
+    live = [s for s in segments if s.doc_count() > 0]
+    tiers: dict[int, list[Any]] = {}
+    for segment in live:
+        count = segment.doc_count()
+        if count < SMALL_SEGMENT:
+            tiers.setdefault(int(math.log(count, MERGE_FACTOR) + 1e-9), []).append(segment)
+    full = [tier for tier, members in tiers.items() if len(members) >= MERGE_FACTOR]
+    if not full:
+        return live
+    top = min(full)
+    merged = [s for tier, members in tiers.items() if tier <= top for s in members]
+    for segment in merged:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+    return [s for s in live if s not in merged]
+
+
+def _commit(writer: Any, helper: SegmentHelper | None) -> bool:
+    """``writer.commit()`` with the :func:`_merge_tiers` policy, and the helper's
+    segment added to the commit.
 
     The helper finishes its segment while this process merges and finishes its own (the
     order of Whoosh's ``MpWriter._commit``). Returns False if the helper failed: then
     this writer's work is committed without the helper's.
     """
     if helper is None:
-        writer.commit(merge=merge)
+        writer.commit(mergetype=_merge_tiers)
         return True
     writer._check_state()
     helped = True
@@ -699,7 +879,7 @@ def _commit(writer: Any, merge: bool, helper: SegmentHelper | None) -> bool:
         helper.finish()
     except HelperFailed:
         helped = False
-    segments = writer._merge_segments(None, None, merge)
+    segments = writer._merge_segments(_merge_tiers, None, None)
     if writer._added:
         segments.append(writer._finalize_segment())
     else:

@@ -373,14 +373,46 @@ def test_leftovers_of_a_killed_rebuild_are_removed(tmp_path: Path) -> None:
     assert not (tmp_path / "index.new").exists()
 
 
-def test_small_commits_do_not_merge_but_segments_stay_bounded(tmp_path: Path) -> None:
-    from reader.core.search.index import MAX_SEGMENTS
+def test_one_article_at_a_time_keeps_segments_few_and_merges_small(tmp_path: Path) -> None:
+    from reader.core.search.index import MERGE_FACTOR, SMALL_SEGMENT
 
     with SearchIndex.open(tmp_path / "ix", create=True) as ix:
-        for i in range(1, 41):
+        counts = []
+        for i in range(1, 201):
             ix.apply([IndexDocument(i, "h", f"Note {i}", f"Edited passage number{i}.")], [])
-            assert ix.segment_count() <= MAX_SEGMENTS + 1
-        assert ix.doc_count() == 40
+            counts.append(ix.segment_count())
+        # At most MERGE_FACTOR - 1 segments per tier below SMALL_SEGMENT (four tiers).
+        assert max(counts) <= 4 * (MERGE_FACTOR - 1)
+        assert counts[-1] < 10
+        assert SMALL_SEGMENT * MERGE_FACTOR > 200
+        assert ix.doc_count() == 200
         assert ids(ix, "number17") == [17]
         ix.apply([IndexDocument(17, "h2", "Note 17", "Changed again.")], [])
         assert ids(ix, "number17") == [] and ids(ix, "changed") == [17]
+        assert ix.doc_count() == 200
+
+
+def test_big_segments_are_not_merged_in_the_foreground(tmp_path: Path) -> None:
+    from reader.core.search.index import MERGE_FACTOR, SMALL_SEGMENT
+
+    def batch(first: int) -> list[IndexDocument]:
+        return [
+            IndexDocument(i, "h", f"Note {i}", f"Passage number{i}.")
+            for i in range(first, first + SMALL_SEGMENT)
+        ]
+
+    with SearchIndex.open(tmp_path / "ix", create=True) as ix:
+        for n in range(MERGE_FACTOR + 1):
+            ix.apply(batch(1 + n * SMALL_SEGMENT), [])
+        # Each import-sized commit stays a segment of its own …
+        assert ix.segment_count() == MERGE_FACTOR + 1
+        # … until most of one is deleted: then it is small and merged like one.
+        ix.apply([], list(range(1, SMALL_SEGMENT - 2)))
+        # Single articles: with the rest of the deleted one (3 live), a full tier.
+        for i in range(MERGE_FACTOR):
+            ix.apply([IndexDocument(90_000 + i, "h", "Extra", "Extra words.")], [])
+        assert ix.segment_count() == MERGE_FACTOR + 1
+        live = (MERGE_FACTOR + 1) * SMALL_SEGMENT - (SMALL_SEGMENT - 3)
+        assert ix.doc_count() == live + MERGE_FACTOR
+        assert ids(ix, f"number{SMALL_SEGMENT - 1}") == [SMALL_SEGMENT - 1]
+        assert ids(ix, "number5") == []
