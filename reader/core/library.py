@@ -513,6 +513,12 @@ class Library:
             repaired = True
         return CheckReport(tuple(problems), repaired, len(expected), len(actual))
 
+    def start_index_maintenance(self) -> bool:
+        """Start merging the index's segments in the background if it has too many (the
+        window calls this once it is up; writes do it after each commit). Never waits:
+        returns False if a write is in progress (it will do it) or nothing is needed."""
+        return self._index.maintain()
+
     def wait_for_index_merges(self, timeout: float | None = None) -> bool:
         """Wait until the index merges no segments in the background (searches and
         changes never wait for it; the benchmark and tests do). False on timeout."""

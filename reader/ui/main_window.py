@@ -77,6 +77,8 @@ from reader.ui.workers import ImportJob, IndexRebuildJob, SearchRunner
 SEARCH_LIMIT = 1000
 #: While an import runs, the list shows new articles this often.
 LIST_REFRESH_S = 2.0
+#: After start-up settles, the index may merge segments in the background.
+MAINTENANCE_DELAY_MS = 10_000
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 EMPTY_LIBRARY = (
@@ -149,6 +151,8 @@ class MainWindow(QMainWindow):
         self._index_job: IndexRebuildJob | None = None
         if library.needs_rebuild is not None:
             self.start_index_rebuild()
+        else:
+            QTimer.singleShot(MAINTENANCE_DELAY_MS, self, self.library.start_index_maintenance)
 
     # -- building --------------------------------------------------------------------
 

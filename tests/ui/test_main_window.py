@@ -497,3 +497,28 @@ def test_the_window_opens_at_once_and_rebuilds_a_missing_index_in_the_background
         assert win.article_model.rowCount() == 1
         assert "being rebuilt" not in win.list_header.text()
         win.close()
+
+
+def test_once_up_the_window_lets_the_index_merge_in_the_background(
+    qtbot: QtBot, library: Library, settings: QSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.ui.main_window as main_window
+
+    calls: list[bool] = []
+    real = Library.start_index_maintenance
+
+    def maintenance(self: Library) -> bool:
+        calls.append(real(self))
+        return calls[-1]
+
+    monkeypatch.setattr(main_window, "MAINTENANCE_DELAY_MS", 50)
+    monkeypatch.setattr(Library, "start_index_maintenance", maintenance)
+    win = MainWindow(library, settings)
+    qtbot.addWidget(win)
+    win.show()
+    assert calls == []  # not during start-up
+    qtbot.waitUntil(lambda: len(calls) == 1)
+    # The two seeds need no merging.
+    assert calls == [False]
+    win.close()
+    win.shutdown()

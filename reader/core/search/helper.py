@@ -28,6 +28,7 @@ import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -264,6 +265,12 @@ def _lower_priority() -> None:
     # Merging can wait: the app and the indexing helper come first.
     if hasattr(os, "nice"):
         os.nice(10)
+    elif sys.platform == "win32":
+        import ctypes
+
+        below_normal = 0x4000  # BELOW_NORMAL_PRIORITY_CLASS
+        kernel32 = ctypes.windll.kernel32
+        kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), below_normal)
 
 
 def _merge(index_path: str, folder: str, segments: list[Any], limitmb: int) -> Any:

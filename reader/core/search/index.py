@@ -271,6 +271,18 @@ class SearchIndex:
                 if self._merge_idle.is_set():
                     return True
 
+    def maintain(self) -> bool:
+        """Start a background merge if one is due, without waiting for a writer (safe on
+        the GUI thread); returns True if one runs now."""
+        if not self._write_lock.acquire(blocking=False):
+            return False
+        try:
+            if not self._closed:
+                self._maybe_merge()
+            return self.merging()
+        finally:
+            self._write_lock.release()
+
     def _maybe_merge(self) -> None:
         """Start merging the smallest big segments if there are too many (called under
         the write lock after every commit)."""

@@ -169,3 +169,24 @@ def test_a_stale_merge_folder_is_removed_on_open(tmp_path: Path) -> None:
     assert not stale.exists()
     # A folder still being written (by another copy of the app) is left alone.
     assert fresh.exists()
+
+
+def test_maintain_merges_an_index_left_with_many_segments(
+    tmp_path: Path, tiny_segments: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Four big segments written without merging (as a copy with merging off leaves them).
+    monkeypatch.setenv("COVERAGE_READER_NO_HELPER", "1")
+    with SearchIndex.open(tmp_path / "index", create=True) as index:
+        for n in range(4):
+            index.apply(_batch(1 + 5 * n), [])
+        assert not index.merging()
+        assert not index.maintain()
+        assert index.segment_count() == 4
+    monkeypatch.delenv("COVERAGE_READER_NO_HELPER")
+    with SearchIndex.open(tmp_path / "index") as index:
+        assert index.maintain()
+        assert index.wait_for_merges(60)
+        assert index.segment_count() == 1
+        assert index.doc_count() == 20
+        # Nothing more to do.
+        assert not index.maintain()
