@@ -251,7 +251,10 @@ class SearchIndex:
                 # The helper failed: what it had is indexed here, in a commit of its own.
                 self._write(unhelped, [], [], helper=False)
             self._stale = True
-            self._maybe_merge()
+            try:
+                self._maybe_merge()
+            except Exception as exc:  # the commit stands; merging can wait
+                log.warning("could not plan a background merge: %s", exc)
 
     # -- merging in the background -------------------------------------------------------
 
