@@ -318,6 +318,8 @@ class Library:
         finally:
             self._store.finish_import(import_id, status)
         self.sync_index()
+        # Big imports leave merging to the end (see SearchIndex.apply).
+        self._index.maintain()
         return report
 
     def _is_own(self, entry: Path | IngestError) -> bool:

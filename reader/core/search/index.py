@@ -251,6 +251,10 @@ class SearchIndex:
                 # The helper failed: what it had is indexed here, in a commit of its own.
                 self._write(unhelped, [], [], helper=False)
             self._stale = True
+            if len(new) >= HELPER_FROM:
+                # A big import is going on: both cores are busy with it, and it is what
+                # the user waits for. It asks for merges when it ends (maintain()).
+                return
             try:
                 self._maybe_merge()
             except Exception as exc:  # the commit stands; merging can wait

@@ -190,3 +190,21 @@ def test_maintain_merges_an_index_left_with_many_segments(
         assert index.doc_count() == 20
         # Nothing more to do.
         assert not index.maintain()
+
+
+def test_a_big_import_leaves_merging_to_its_end(
+    tmp_path: Path, tiny_segments: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(index_module, "HELPER_FROM", 5)
+    # No indexing helper (one segment per batch); background merges stay on.
+    monkeypatch.setattr(index_module, "helper_available", lambda: False)
+    with SearchIndex.open(tmp_path / "index", create=True) as index:
+        for n in range(5):
+            index.apply(_batch(1 + 5 * n), [])  # five new articles: "big" here
+        assert not index.merging()
+        assert index.segment_count() == 5
+        # The importer asks for maintenance when it is done.
+        assert index.maintain()
+        assert index.wait_for_merges(60)
+        assert index.segment_count() == 2
+        assert index.doc_count() == 25
