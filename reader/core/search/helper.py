@@ -195,12 +195,11 @@ class SegmentMerger:
     """A low-priority process that merges segments, one merge at a time.
 
     :meth:`start` returns at once; ``done`` is called (in another thread) with the
-    finished :class:`~concurrent.futures.Future`, whose result is a :class:`Merged`.
+    finished :class:`~concurrent.futures.Future`, whose result is the merged segment.
     """
 
     def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
-        self._job: Future[Any] | None = None
         self.folder: Path | None = None
 
     def start(
@@ -217,16 +216,13 @@ class SegmentMerger:
                 initializer=_lower_priority,
             )
         self.folder = index_path / f"{MERGE_PREFIX}{uuid.uuid4().hex[:12]}"
-        self._job = self._executor.submit(
-            _merge, str(index_path), str(self.folder), segments, limitmb
-        )
-        self._job.add_done_callback(done)
+        job = self._executor.submit(_merge, str(index_path), str(self.folder), segments, limitmb)
+        job.add_done_callback(done)
 
     def stop(self) -> None:
         """Stop a merge in progress (the process is killed: a merge can take minutes)
         and remove what it wrote."""
         executor, self._executor = self._executor, None
-        self._job = None
         if executor is not None:
             processes = list(executor._processes.values())
             for process in processes:

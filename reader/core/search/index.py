@@ -339,7 +339,12 @@ class SearchIndex:
                 self._merger.stop()
             else:
                 self._merger.discard()
-                self._maybe_merge()
+                try:
+                    self._maybe_merge()
+                except Exception as exc:
+                    log.warning("could not plan a background merge: %s", exc)
+                if self._merging is None:
+                    self._merger.stop()  # its process holds memory a merge used
             finally:
                 if self._merging is None:
                     self._merge_idle.set()
