@@ -27,33 +27,24 @@ def test_self_test_passes_quietly_and_leaves_the_user_library_alone(tmp_path: Pa
     assert not user_library.exists()
 
 
-def test_self_test_reports_what_failed(tmp_path: Path) -> None:
-    # A copy whose seeds are missing must fail, naming the step.
-    script = (
-        "import sys\n"
-        "import reader.core.library as library\n"
-        "library.seed_files = lambda: []\n"
-        "from reader.selftest import run_self_test\n"
-        "sys.exit(run_self_test())\n"
-    )
-    proc = subprocess.run(
+def _self_test_with(patch: str) -> subprocess.CompletedProcess[str]:
+    """Run the self-test in a fresh interpreter after ``patch`` (Python lines)."""
+    script = f"import sys\n{patch}\nfrom reader.selftest import run_self_test\n"
+    script += "sys.exit(run_self_test())\n"
+    return subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=180
     )
+
+
+def test_self_test_reports_what_failed() -> None:
+    # A copy whose seeds are missing must fail, naming the step.
+    proc = _self_test_with("import reader.core.library as library\nlibrary.seed_files = list")
     assert proc.returncode == 1
     assert "self-test FAILED: import the bundled articles" in proc.stderr
 
 
 def test_self_test_fails_when_the_indexing_helper_cannot_run() -> None:
     # A helper that cannot be given its work (here: a function it cannot import).
-    script = (
-        "import sys\n"
-        "import reader.core.search.helper as helper\n"
-        "helper._ping = lambda: 0\n"
-        "from reader.selftest import run_self_test\n"
-        "sys.exit(run_self_test())\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180
-    )
+    proc = _self_test_with("import reader.core.search.helper as helper\nhelper._ping = lambda: 0")
     assert proc.returncode == 1
     assert "self-test FAILED: start the indexing helper" in proc.stderr

@@ -240,6 +240,18 @@ class SegmentMerger:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def add_segments(writer: Any, storage: Any, segments: list[Any]) -> None:
+    """Add the live documents of ``segments`` (in ``storage``) to ``writer``: a merge."""
+    from whoosh.reading import SegmentReader
+
+    for segment in segments:
+        reader = SegmentReader(storage, writer.schema, segment)
+        try:
+            writer.add_reader(reader)
+        finally:
+            reader.close()
+
+
 def remove_stale_merges(index_path: Path) -> None:
     """Remove merge folders left by a process that was killed while merging."""
     now = time.time()
@@ -274,7 +286,6 @@ def _merge(index_path: str, folder: str, segments: list[Any], limitmb: int) -> A
     out) into one new segment written in ``folder``; returns it."""
     import whoosh.index
     from whoosh.filedb.filestore import FileStorage
-    from whoosh.reading import SegmentReader
     from whoosh.writing import SegmentWriter
 
     from reader.core.search import whoosh_fixes
@@ -285,12 +296,7 @@ def _merge(index_path: str, folder: str, segments: list[Any], limitmb: int) -> A
     target = FileStorage(folder).create_index(ix.schema)
     writer = SegmentWriter(target, _lk=False, limitmb=limitmb)
     try:
-        for segment in segments:
-            reader = SegmentReader(ix.storage, ix.schema, segment)
-            try:
-                writer.add_reader(reader)
-            finally:
-                reader.close()
+        add_segments(writer, ix.storage, segments)
         return writer._finalize_segment()
     finally:
         writer._tempstorage.destroy()

@@ -37,7 +37,6 @@ from whoosh.collectors import (
     TopCollector,
     WrappingCollector,
 )
-from whoosh.reading import SegmentReader
 
 from reader.core.errors import CoverageReaderError, QueryError
 from reader.core.models import SearchHit, SearchPage
@@ -48,6 +47,7 @@ from reader.core.search.helper import (
     HelperFailed,
     SegmentHelper,
     SegmentMerger,
+    add_segments,
     helper_available,
     remove_stale_merges,
 )
@@ -877,12 +877,7 @@ def _merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
         return live
     top = min(full)
     merged = [s for tier, members in tiers.items() if tier <= top for s in members]
-    for segment in merged:
-        reader = SegmentReader(writer.storage, writer.schema, segment)
-        try:
-            writer.add_reader(reader)
-        finally:
-            reader.close()
+    add_segments(writer, writer.storage, merged)
     return [s for s in live if s not in merged]
 
 
