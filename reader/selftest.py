@@ -2,8 +2,8 @@
 
 Opens a temporary library (so the user's own is never touched), imports the bundled
 seeds, runs a search, starts the indexing helper process, opens the window offscreen,
-and exits 0 — or prints what failed
-and exits 1. Installer builds and their smoke tests run exactly this.
+and exits 0 — or prints what failed and exits 1. Installer builds and their smoke tests
+run exactly this.
 """
 
 from __future__ import annotations

@@ -47,11 +47,18 @@ class HelperFailed(Exception):
     """The helper process failed or died; what was sent to it is not indexed."""
 
 
+#: Set (to anything) to index in one process and merge only in the foreground.
+NO_HELPER_ENV = "COVERAGE_READER_NO_HELPER"
+
+
 def helper_available() -> bool:
     """A helper pays only with a second core to run on."""
-    if os.environ.get("COVERAGE_READER_NO_HELPER"):
-        return False
-    return (os.cpu_count() or 1) >= 2
+    return merger_available() and (os.cpu_count() or 1) >= 2
+
+
+def merger_available() -> bool:
+    """Background merges run at low priority, so they pay even on one core."""
+    return not os.environ.get(NO_HELPER_ENV)
 
 
 def check_helper() -> None:

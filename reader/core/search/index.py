@@ -12,7 +12,6 @@ import gc
 import json
 import logging
 import math
-import os
 import re
 import shutil
 import threading
@@ -49,6 +48,7 @@ from reader.core.search.helper import (
     SegmentMerger,
     add_segments,
     helper_available,
+    merger_available,
     remove_stale_merges,
 )
 from reader.core.search.schema import SCHEMA_VERSION, build_schema
@@ -293,7 +293,7 @@ class SearchIndex:
     def _maybe_merge(self) -> None:
         """Start merging the smallest big segments if there are too many (called under
         the write lock after every commit)."""
-        if self._merging is not None or self._closed or not _merges_enabled():
+        if self._merging is not None or self._closed or not merger_available():
             return
         big = sorted(
             (s for s in self._ix._segments() if s.doc_count() >= SMALL_SEGMENT),
@@ -851,10 +851,6 @@ def _remove_leftovers(path: Path) -> None:
         leftover = path_beside(path, suffix)
         if leftover.exists():
             shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _merges_enabled() -> bool:
-    return not os.environ.get("COVERAGE_READER_NO_HELPER")
 
 
 def _merge_tiers(writer: Any, segments: list[Any]) -> list[Any]:
