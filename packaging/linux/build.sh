@@ -29,7 +29,8 @@ rm -rf "$BUNDLE" "$ROOT/build/coverage-reader"
   --distpath "$DIST" --workpath "$ROOT/build" packaging/pyinstaller/coverage-reader.spec
 
 # libstdc++ must come from the system (built on the oldest supported glibc).
-if find "$BUNDLE" -name 'libstdc++*' | grep -q .; then
+# (No `| grep -q` or `| head` under pipefail: the writer dies of SIGPIPE, exit 141.)
+if [[ -n "$(find "$BUNDLE" -name 'libstdc++*' -print -quit)" ]]; then
   echo "error: libstdc++ was bundled" >&2
   exit 1
 fi
@@ -113,7 +114,7 @@ for size in 16 24 32 48 64 128 256 512; do
   cp "resources/icons/coverage-reader-$size.png" \
     "$DEB_ROOT/usr/share/icons/hicolor/${size}x${size}/apps/$APP_ID.png"
 done
-GLIBC="$(ldd --version | head -1 | grep -oE '[0-9]+\.[0-9]+$')"
+GLIBC="$(ldd --version | awk 'NR == 1 { print $NF }')"
 INSTALLED_KB="$(du -sk "$DEB_ROOT" | cut -f1)"
 cat >"$DEB_ROOT/DEBIAN/control" <<EOF
 Package: coverage-reader
