@@ -295,6 +295,47 @@ def test_apply_replaces_and_deletes(index: SearchIndex) -> None:
     assert index.doc_count() == 3
 
 
+def test_a_repeated_search_is_answered_from_recent_pages(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runs: list[object] = []
+    run = SearchIndex._run
+
+    def counting_run(*args: object) -> object:
+        runs.append(args[1])
+        return run(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "_run", staticmethod(counting_run))
+    bodies = bodies_of(DOCS)
+    first = index.search('"gas deal" OR putin', bodies=bodies)
+    again = index.search('"gas deal" OR putin', bodies=bodies)
+    assert len(runs) == 1
+    assert again.hits == first.hits and again.total == first.total == 3
+    assert again.notices == first.notices and again.mode == first.mode
+    # Another page, sort, or snippet setting is another search.
+    index.search('"gas deal" OR putin', bodies=bodies, sort="date")
+    index.search('"gas deal" OR putin', bodies=bodies, limit=1)
+    index.search('"gas deal" OR putin')
+    assert len(runs) == 4
+
+
+def test_recent_pages_never_outlive_a_change_of_the_index(index: SearchIndex) -> None:
+    bodies = bodies_of(DOCS)
+    assert [h.article_id for h in index.search("gas", bodies=bodies).hits] == [1]
+    assert ids(index, "pipeline") == []
+    changed = IndexDocument(1, "h1b", "Pipeline talks stall", "No deal on the pipeline yet.")
+    index.apply([changed], [3])
+    page = index.search("gas", bodies=bodies_of([changed]))
+    assert page.hits == () and page.total == 0
+    assert ids(index, "pipeline") == [1]
+    assert ids(index, "letters") == []
+    index.apply([DOCS[2]], [])
+    assert ids(index, "letters") == [3]
+    index.rebuild(DOCS[:2])
+    assert ids(index, "letters") == []
+    assert ids(index, "gas") == [1]
+
+
 def test_many_segments_still_give_prefixes_and_suggestions(tmp_path: Path) -> None:
     # Whoosh's own multi-segment term cursor is broken; ours walks each segment.
     with SearchIndex.open(tmp_path / "ix", create=True) as ix:
