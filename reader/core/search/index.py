@@ -618,7 +618,7 @@ class SearchIndex:
                 f"The search took longer than {TIME_LIMIT_S:.0f} s and was stopped; "
                 "the results may be incomplete."
             )
-        page = SearchPage(
+        answer = SearchPage(
             query=query,
             hits=tuple(hits),
             total=total,
@@ -633,8 +633,8 @@ class SearchIndex:
             # Not a search cut short by the time cap (it may finish next time), nor one
             # whose searcher a write has made stale meanwhile.
             if not partial and searcher is self._searcher and not self._stale:
-                self._recent.put(searcher, key, page)
-        return page
+                self._recent.put(searcher, key, answer)
+        return answer
 
     def more_like_this(
         self, article_id: int, body: str, *, limit: int = 10
