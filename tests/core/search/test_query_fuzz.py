@@ -9,6 +9,7 @@ breaks. 10,000 inputs go to the parser; 1,000 of them are also run against an in
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -78,6 +79,9 @@ PIECES = [
     "\x00",
 ]
 
+#: Queries for the parser (a tenth of them for the index); ``FUZZ_EXAMPLES`` raises it.
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10000"))
+
 pieces = st.lists(st.sampled_from(PIECES) | st.text(max_size=6), max_size=25)
 queries = st.one_of(
     st.text(max_size=300),
@@ -98,7 +102,7 @@ def check_parse(text: str) -> None:
 
 
 @settings(
-    max_examples=10_000,
+    max_examples=EXAMPLES,
     deadline=None,
     derandomize=True,
     database=None,
@@ -118,7 +122,7 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SearchIndex]:
 
 
 @settings(
-    max_examples=1_000,
+    max_examples=max(1, EXAMPLES // 10),
     deadline=None,
     derandomize=True,
     database=None,
