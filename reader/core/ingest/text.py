@@ -42,8 +42,14 @@ _NAME_PARTICLES = {
 }  # fmt: skip
 _PLACE_WORD = r"[^\W\d_](?:[^\W\d_]|['’.\-])*"
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+#: A dateline is looked for in this many characters at the start of a paragraph.
+DATELINE_MAX_CHARS = 160
 _DATELINE = re.compile(
-    rf"(?P<place>{_PLACE_WORD}(?:[ \-]+{_PLACE_WORD}){{0,3}})"
+    # Words of a place are separated by spaces only: a hyphen is already part of a word
+    # ("PORT-AU-PRINCE"), and letting it also separate words made the ways to split a
+    # hyphenated run grow as its length to the fourth power (a 4,800-character
+    # "AB-AB-…" paragraph took hours).
+    rf"(?P<place>{_PLACE_WORD}(?: +{_PLACE_WORD}){{0,3}})"
     rf"(?:,\s*(?P<region>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,2}}))?"
     rf"(?:,?\s+(?P<when>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?))?"
     r"\s*(?:\((?P<agency>[^()\d]{2,40})\))?"
@@ -289,10 +295,11 @@ def _is_hard_wrapped(block: list[str]) -> bool:
 
 def dateline_prefix(paragraph: str) -> tuple[str | None, str | None, str] | None:
     """(dateline, agency, rest) when ``paragraph`` opens with a dateline, else None."""
-    match = _AGENCY_ONLY.match(paragraph)
+    head = paragraph[:DATELINE_MAX_CHARS]
+    match = _AGENCY_ONLY.match(head)
     if match:
         return None, _agency(match.group("agency")), paragraph[match.end() :]
-    match = _DATELINE.match(paragraph)
+    match = _DATELINE.match(head)
     if not match:
         return None
     place = match.group("place").strip(" -")
