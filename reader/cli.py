@@ -1,7 +1,12 @@
 """The ``coverage-reader`` command line: the same core as the window, for scripting.
 
 Exit codes: 0 success; 1 some inputs failed (the rest were imported) or a check found
-problems; 2 usage errors; 130 interrupted.
+problems; 2 usage errors; 75 the library is in use by another process (try again later);
+130 interrupted.
+
+Commands that only read (list, show, search, …) work beside a running window: they open
+the library for reading when another process is changing it. Commands that change it
+wait a few seconds for the other process, then say who is using the library.
 """
 
 from __future__ import annotations
@@ -20,14 +25,18 @@ from typing import Any, TextIO
 
 from reader import __version__
 from reader.core.annotations.model import COLORS, DEFAULT_COLOR, Highlight
-from reader.core.errors import ArticleNotFound, CoverageReaderError, QueryError
-from reader.core.library import ImportProgress, Library
+from reader.core.errors import ArticleNotFound, CoverageReaderError, LibraryReadOnly, QueryError
+from reader.core.library import ImportProgress, Library, LibraryInUse
 from reader.core.models import ArticleSummary, StoredArticle
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
 EXIT_USAGE = 2
+EXIT_BUSY = 75  # EX_TEMPFAIL
 EXIT_INTERRUPTED = 130
+
+#: How long a command that changes the library waits for another process to let it go.
+WRITE_WAIT_S = 10.0
 
 
 class _Parser(argparse.ArgumentParser):
@@ -144,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui(getattr(args, "library", None))
     out = sys.stdout
     try:
-        with Library.open(getattr(args, "library", None)) as library:
+        with _open_library(args) as library:
             for notice in library.notices:
                 print(f"note: {notice}", file=sys.stderr)
             handler = _COMMANDS[args.command]
@@ -158,9 +167,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ArticleNotFound as exc:
         print(f"coverage-reader: {exc}", file=sys.stderr)
         return EXIT_PARTIAL
+    except LibraryInUse as exc:
+        print(f"coverage-reader: {exc}; nothing was changed. Try again when it is done.",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_BUSY
     except CoverageReaderError as exc:
         print(f"coverage-reader: {exc}", file=sys.stderr)
         return EXIT_PARTIAL
+
+
+def _changes_library(args: argparse.Namespace) -> bool:
+    return args.command in ("import", "highlight", "import-annotations") or bool(
+        getattr(args, "repair", False)
+    )
+
+
+def _open_library(args: argparse.Namespace) -> Library:
+    """The library, to change it (waiting a little for another process that is changing
+    it) or, for commands that only read, beside such a process or in a read-only folder."""
+    path = getattr(args, "library", None)
+    program = f"the command 'coverage-reader {args.command}'"
+    try:
+        return Library.open(path, program=program)
+    except LibraryInUse as exc:
+        if not _changes_library(args):
+            return Library.open_read_only(path, why=str(exc))
+        print(f"coverage-reader: {exc}; waiting up to {WRITE_WAIT_S:.0f} s", file=sys.stderr)
+        return Library.open(path, program=program, wait=WRITE_WAIT_S)
+    except LibraryReadOnly as exc:
+        if _changes_library(args):
+            raise
+        return Library.open_read_only(path, why=str(exc))
 
 
 # -- commands ------------------------------------------------------------------------

@@ -28,3 +28,7 @@ class ArticleNotFound(CoverageReaderError):
     def __init__(self, article_id: int) -> None:
         super().__init__(f"no article with id {article_id}")
         self.article_id = article_id
+
+
+class LibraryReadOnly(LibraryError):
+    """A change was asked of a library opened for reading only."""

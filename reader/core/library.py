@@ -13,21 +13,27 @@ the next :meth:`Library.open` (or :meth:`Library.sync_index`) finishes the work.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import Concatenate, ParamSpec, TypeVar
 
 import platformdirs
 
 from reader.core.annotations.anchoring import (
     Anchor,
     AnchorStatus,
+    TextPositionSelector,
+    TextQuoteSelector,
     describe,
     find_occurrence,
     reanchor,
@@ -47,11 +53,12 @@ from reader.core.annotations.export import (
     parse_w3c,
 )
 from reader.core.annotations.model import DEFAULT_COLOR, Highlight
-from reader.core.errors import IngestError, LibraryError
+from reader.core.errors import IngestError, LibraryError, LibraryReadOnly
 from reader.core.models import (
     ArticleDate,
     ArticleFilter,
     ArticleSummary,
+    ParsedFile,
     SearchPage,
     StoredArticle,
 )
@@ -68,8 +75,14 @@ from reader.core.store.db import SortKey as SortKey
 from reader.core.store.db import index_stamp
 from reader.core.store.db import utcnow as _utcnow
 from reader.core.store.highlights import ArticleSnapshot
+from reader.core.store.lock import LibraryInUse as LibraryInUse
+from reader.core.store.lock import LibraryLock
+from reader.core.store.lock import describe_holder as describe_holder
 
 log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 ENV_LIBRARY = "COVERAGE_READER_LIBRARY"
 DB_NAME = "library.sqlite"
@@ -159,6 +172,18 @@ class CheckReport:
         return not self.problems
 
 
+def _changes(method: Callable[Concatenate[Library, P], R]) -> Callable[Concatenate[Library, P], R]:
+    """Refuse, with a clear message, a change to a library opened for reading only."""
+
+    @functools.wraps(method)
+    def checked(self: Library, /, *args: P.args, **kwargs: P.kwargs) -> R:
+        if self.read_only is not None:
+            raise LibraryReadOnly(f"{self.path}: nothing can be changed now: {self.read_only}")
+        return method(self, *args, **kwargs)
+
+    return checked
+
+
 class Library:
     """An open library folder. Thread-safe; use as a context manager or call close()."""
 
@@ -166,18 +191,24 @@ class Library:
         self,
         path: Path,
         store: Store,
-        index: SearchIndex,
+        index: SearchIndex | None,
         notices: list[str],
+        *,
+        lock: LibraryLock | None = None,
+        read_only: str | None = None,
     ) -> None:
         self.path = path
         self._store = store
-        self._index = index
+        self._index_or_none = index
+        self._lock = lock
         self._sync_lock = threading.Lock()
         self._undo = UndoStack()
         #: Things the user should be told about opening (an index rebuilt, say).
         self.notices = notices
         #: Why the index must be rebuilt before searches are complete (None: it is fine).
         self.needs_rebuild: str | None = None
+        #: Why this library is open for reading only (None: it can be changed).
+        self.read_only = read_only
         #: The articles the last annotation change, undo or redo touched.
         self.last_changed_articles: frozenset[int] = frozenset()
 
@@ -190,8 +221,15 @@ class Library:
         *,
         import_seeds: bool = True,
         rebuild_later: bool = False,
+        program: str = "another Coverage Reader process",
+        wait: float = 0.0,
     ) -> Library:
-        """Open (or create) the library folder.
+        """Open (or create) the library folder to read and change it.
+
+        Only one process changes a library at a time: this one takes the library's lock,
+        waiting up to ``wait`` seconds, or raises :class:`LibraryInUse` naming the holder
+        (``program`` is how this process is named to the others);
+        :meth:`open_read_only` works beside it.
 
         If the search index is missing, damaged, out of date or from another version, it
         is rebuilt from the database: at once, or — with ``rebuild_later`` (the window) —
@@ -201,11 +239,14 @@ class Library:
         """
         path = (path or default_library_path()).expanduser().resolve()
         _make_private_dir(path)
-        store = Store(path / DB_NAME)
-        notices: list[str] = []
+        lock = LibraryLock(path, program)
+        lock.acquire(timeout=wait)
+        store: Store | None = None
         try:
+            store = Store(path / DB_NAME)
+            notices: list[str] = []
             index, reason = cls._open_index(path, store)
-            library = cls(path, store, index, notices)
+            library = cls(path, store, index, notices, lock=lock)
             if reason is None:
                 # Finish what a process that died mid-change left queued, then make sure
                 # the index holds exactly the library's articles.
@@ -225,9 +266,42 @@ class Library:
                     library.import_paths(seed_files())
                 store.set_meta("seeded", "1")
         except BaseException:
-            store.close()
+            if store is not None:
+                store.close()
+            lock.release()
             raise
         return library
+
+    @classmethod
+    def open_read_only(cls, path: Path | None = None, *, why: str | None = None) -> Library:
+        """Open an existing library for reading and searching only, beside a process that
+        may be changing it (the window), or in a folder this user cannot write. Nothing
+        in the folder is written; every change raises :class:`LibraryReadOnly`. Searches
+        see the index as the other process last committed it."""
+        path = (path or default_library_path()).expanduser().resolve()
+        if not (path / DB_NAME).is_file():
+            raise LibraryError(f"{path}: there is no library here")
+        store = Store(path / DB_NAME, read_only=True)
+        index: SearchIndex | None = None
+        library = cls(path, store, None, [], read_only=why or "it was opened for reading only")
+        try:
+            index = SearchIndex.open(path / INDEX_DIR, read_only=True)
+        except IndexUnavailable as exc:
+            library.needs_rebuild = str(exc)
+        except BaseException:
+            store.close()
+            raise
+        library._index_or_none = index
+        return library
+
+    @property
+    def _index(self) -> SearchIndex:
+        if self._index_or_none is None:
+            raise IndexUnavailable(
+                f"searching is not possible now: {self.needs_rebuild}; the index is "
+                "rebuilt when the library is next opened by the window"
+            )
+        return self._index_or_none
 
     @staticmethod
     def _open_index(path: Path, store: Store) -> tuple[SearchIndex, str | None]:
@@ -244,9 +318,14 @@ class Library:
 
     def close(self) -> None:
         try:
-            self._index.close()
+            if self._index_or_none is not None:
+                self._index_or_none.close()
         finally:
-            self._store.close()
+            try:
+                self._store.close()
+            finally:
+                if self._lock is not None:
+                    self._lock.release()
 
     def __enter__(self) -> Library:
         return self
@@ -261,6 +340,7 @@ class Library:
 
     # -- importing --------------------------------------------------------------------
 
+    @_changes
     def import_paths(
         self,
         paths: Iterable[Path],
@@ -346,17 +426,9 @@ class Library:
         digest: str | None = None
         fmt: str | None = None
         try:
-            size = entry.stat().st_size
-            if size > ingest.MAX_FILE_BYTES:
-                raise IngestError(
-                    name,
-                    f"file is too large ({size / 2**20:.0f} MB; the limit is "
-                    f"{ingest.MAX_FILE_BYTES // 2**20} MB)",
-                )
-            try:
-                data = entry.read_bytes()
-            except OSError as exc:
-                raise IngestError(name, f"cannot read: {exc.strerror or exc}") from exc
+            # Refuses what the path became since it was listed (a folder, a pipe …).
+            data = ingest.read_file(entry)
+            size = len(data)
             digest = hashlib.sha256(data).hexdigest()
             parsed = ingest.parse_bytes(data, name)
             fmt = parsed.format
@@ -385,6 +457,32 @@ class Library:
         # A file holding one article is identified by where it came from, so that a
         # changed copy of the same file becomes a new version of the same article.
         origin = name if len(parsed.articles) == 1 and parsed.format != "feed" else None
+        try:
+            counts, ids = self._store_file(import_id, parsed, origin, size, digest)
+        except Exception as exc:  # rolled back: no part of the file stays, the rest goes on
+            log.exception("could not store %s", name)
+            reason = f"could not be stored in the library ({type(exc).__name__}: {exc})"
+            report.failed.append(FailedFile(name, reason))
+            self._store.log_file(
+                import_id, ImportFileRecord(name, size, digest, fmt, "failed", message=reason)
+            )
+            return
+        report.imported += counts["imported"]
+        report.updated += counts["updated"]
+        report.duplicates += counts["duplicate"]
+        report.problems.extend(f"{name}: {p}" for p in parsed.problems)
+        report.article_ids.extend(ids)
+
+    def _store_file(
+        self,
+        import_id: int,
+        parsed: ParsedFile,
+        origin: str | None,
+        size: int | None,
+        digest: str | None,
+    ) -> tuple[dict[str, int], list[int]]:
+        """Store one file's articles and its import log row in one transaction: (how many
+        were imported, updated, duplicates; the ids of the new and updated articles)."""
         counts = {"imported": 0, "updated": 0, "duplicate": 0}
         ids: list[int] = []
         with self._store.transaction():
@@ -397,8 +495,7 @@ class Library:
                     ids.append(article_id)
                 if outcome == "updated":
                     self._reanchor(article_id)
-            problems = [f"{name}: {p}" for p in parsed.problems]
-            if problems:
+            if parsed.problems:
                 outcome_name = "partial"
             elif counts["imported"]:
                 outcome_name = "imported"
@@ -409,10 +506,10 @@ class Library:
             self._store.log_file(
                 import_id,
                 ImportFileRecord(
-                    name,
+                    parsed.path,
                     size,
                     digest,
-                    fmt,
+                    parsed.format,
                     outcome_name,
                     imported=counts["imported"],
                     updated=counts["updated"],
@@ -420,14 +517,11 @@ class Library:
                     message="; ".join(parsed.problems) or None,
                 ),
             )
-        report.imported += counts["imported"]
-        report.updated += counts["updated"]
-        report.duplicates += counts["duplicate"]
-        report.problems.extend(problems)
-        report.article_ids.extend(ids)
+        return counts, ids
 
     # -- the index ----------------------------------------------------------------------
 
+    @_changes
     def sync_index(self, *, wait: bool = True) -> int:
         """Bring the index up to date with the queued changes; returns how many it applied.
 
@@ -464,6 +558,7 @@ class Library:
             self._store.clear_pending(pending[-1].queue_id)
             applied += len(latest)
 
+    @_changes
     def rebuild_index(
         self,
         *,
@@ -486,6 +581,8 @@ class Library:
 
     def check(self, *, repair: bool = False) -> CheckReport:
         """Verify that the database is sound and that the index agrees with it exactly."""
+        if repair and self.read_only is not None:
+            raise LibraryReadOnly(f"{self.path}: nothing can be repaired now: {self.read_only}")
         problems = [f"database: {p}" for p in self._store.integrity_check()]
         pending = self._store.pending_count()
         if pending:
@@ -519,6 +616,8 @@ class Library:
         """Start merging the index's segments in the background if it has too many (the
         window calls this once it is up; writes do it after each commit). Never waits:
         returns False if a write is in progress (it will do it) or nothing is needed."""
+        if self.read_only is not None:
+            return False
         return self._index.maintain()
 
     def wait_for_index_merges(self, timeout: float | None = None) -> bool:
@@ -610,9 +709,11 @@ class Library:
 
     # -- changing -----------------------------------------------------------------------
 
+    @_changes
     def set_read(self, article_id: int, read: bool = True) -> None:
         self._store.set_read(article_id, read)
 
+    @_changes
     def update_metadata(
         self,
         article_id: int,
@@ -629,10 +730,12 @@ class Library:
         )
         self.sync_index(wait=False)
 
+    @_changes
     def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
         self._store.set_tags(article_id, tags)
         self.sync_index(wait=False)
 
+    @_changes
     def delete_article(self, article_id: int, *, keep_highlights: bool) -> None:
         """Delete an article and all its versions (undoable). The caller chooses what
         happens to its highlights: kept as orphans (quote, note and citation intact) or
@@ -657,6 +760,7 @@ class Library:
     def highlight_counts(self, article_ids: Sequence[int]) -> dict[int, int]:
         return self._store.highlights.counts_by_article(article_ids)
 
+    @_changes
     def add_highlight(
         self,
         article_id: int,
@@ -674,6 +778,7 @@ class Library:
         assert command.created is not None
         return command.created
 
+    @_changes
     def highlight_quote(
         self,
         article_id: int,
@@ -696,17 +801,21 @@ class Library:
             )
         return self.add_highlight(article_id, *place, color=color, note=note, tags=tags)
 
+    @_changes
     def recolor_highlight(self, highlight_id: int, color: str) -> None:
         self._run(UpdateHighlight(self.highlight(highlight_id), color=color, label="Change colour"))
 
+    @_changes
     def edit_note(self, highlight_id: int, note: str) -> None:
         self._run(UpdateHighlight(self.highlight(highlight_id), note=note, label="Edit note"))
 
+    @_changes
     def set_highlight_tags(self, highlight_id: int, tags: Sequence[str]) -> None:
         self._run(
             UpdateHighlight(self.highlight(highlight_id), tags=tuple(tags), label="Change tags")
         )
 
+    @_changes
     def delete_highlights(self, highlight_ids: Sequence[int]) -> None:
         found = self._store.highlights.get_many(list(highlight_ids))
         if not found:
@@ -714,6 +823,7 @@ class Library:
         label = "Delete highlight" if len(found) == 1 else f"Delete {len(found)} highlights"
         self._run(DeleteHighlights(found, label=label))
 
+    @_changes
     def undo(self) -> str | None:
         """Undo the last annotation change; returns its label (None if nothing to undo)."""
         command = self._undo.undo(self._store)
@@ -721,6 +831,7 @@ class Library:
             self._after(command)
         return command.label if command else None
 
+    @_changes
     def redo(self) -> str | None:
         command = self._undo.redo(self._store)
         if command:
@@ -768,18 +879,43 @@ class Library:
             chosen = self.highlights()
         return export(chosen, fmt, title=title)
 
+    @_changes
     def import_annotations(self, path: Path) -> AnnotationImportReport:
         """Read W3C Web Annotation JSON (as exported) into this library. Highlights
         re-anchor on matching articles (by URL, content hash or id); duplicates are
         recognised; what cannot be placed is kept as an orphan and reported."""
+        from reader.core.ingest.detect import binary_kind
+
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LibraryError(f"{path}: cannot read: {exc}") from exc
+            data = path.read_bytes()
+        except OSError as exc:
+            raise LibraryError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+        if not data.strip():
+            raise LibraryError(f"{path}: the file is empty")
+        kind = binary_kind(data)
+        if kind is not None:
+            raise LibraryError(
+                f"{path}: this is a binary file ({kind}), not W3C Web Annotation JSON"
+            )
         try:
-            items = parse_w3c(text)
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise LibraryError(
+                f"{path}: the text is not UTF-8 (byte {exc.start + 1} cannot be read), so it "
+                "is not W3C Web Annotation JSON"
+            ) from exc
+        try:
+            items = [_storable(item) for item in parse_w3c(text)]
         except AnnotationFormatError as exc:
             raise LibraryError(f"{path}: {exc}") from exc
+        except RecursionError as exc:
+            raise LibraryError(f"{path}: not JSON that can be read: nested too deeply") from exc
+        except (AttributeError, TypeError, ValueError, OverflowError) as exc:
+            # A value where parse_w3c does not expect one (a number for a list, infinity
+            # for a position …).
+            raise LibraryError(
+                f"{path}: not a W3C Web Annotation document (an unexpected value: {exc})"
+            ) from exc
         report = AnnotationImportReport()
         now = _utcnow()
         with self._store.transaction():
@@ -831,6 +967,7 @@ class Library:
         self.sync_index()
         return report
 
+    @_changes
     def reattach_highlight(self, highlight_id: int, article_id: int) -> Highlight:
         """Place an orphaned highlight on an article whose text holds its passage (exactly
         or closely). Raises LibraryError when the passage is not there."""
@@ -881,6 +1018,55 @@ class Library:
             self._store.highlights.place(highlight.id, snapshot, placement, anchor)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: Character offsets beyond this are no offsets in any article (SQLite stops at 2**63).
+_MAX_OFFSET = 2**53
+
+
+def _storable(item: ImportedAnnotation) -> ImportedAnnotation:
+    """An imported annotation as the store can keep and read back: every text a string
+    without lone surrogates (JSON may hold ``\\ud800``), a date that is no ISO date
+    dropped (else every later read of the highlights failed on it), an impossible
+    position forgotten (the quote still places the highlight)."""
+
+    def text(value: object) -> str | None:
+        if isinstance(value, str):
+            return _SURROGATE.sub("\ufffd", value)
+        return None if value is None or isinstance(value, dict | list) else str(value)
+
+    def when(value: object) -> str | None:
+        iso = text(value)
+        try:
+            return iso if iso and datetime.fromisoformat(iso) else None
+        except ValueError:
+            return None
+
+    quote, position = item.anchor.quote, item.anchor.position
+    if not 0 <= position.start <= position.end <= _MAX_OFFSET:
+        position = TextPositionSelector(0, 0)
+    return dataclasses.replace(
+        item,
+        uid=text(item.uid) or None,
+        anchor=Anchor(
+            TextQuoteSelector(
+                text(quote.exact) or "", text(quote.prefix) or "", text(quote.suffix) or ""
+            ),
+            position,
+        ),
+        color=text(item.color) or DEFAULT_COLOR,
+        note=text(item.note) or "",
+        tags=tuple(t for t in (text(tag) for tag in item.tags) if t),
+        source=text(item.source),
+        sha256=text(item.sha256),
+        article_title=text(item.article_title) or "",
+        outlet=text(item.outlet),
+        date=text(item.date),
+        url=text(item.url),
+        created=when(item.created),
+        modified=when(item.modified),
+    )
+
+
 def _version_of(snapshot: ArticleSnapshot) -> int:
     if snapshot.version_id is None:  # only orphans' snapshots lack a version
         raise LibraryError(f"article {snapshot.article_id} has no current version")
@@ -888,12 +1074,17 @@ def _version_of(snapshot: ArticleSnapshot) -> int:
 
 
 def _make_private_dir(path: Path) -> None:
+    """Create the library folder, and the folders above it that do not exist yet,
+    readable by this user only (whatever the umask says)."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
     try:
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700, exist_ok=True)
+            folder.chmod(0o700)
     except OSError as exc:
         raise LibraryError(f"{path}: cannot create the library folder: {exc.strerror}") from exc
     if not os.access(path, os.W_OK):
-        raise LibraryError(f"{path}: the library folder is not writable")
+        raise LibraryReadOnly(f"{path}: the library folder is read-only")
 
 
 def _index_documents(store: Store, articles: Sequence[StoredArticle]) -> list[IndexDocument]:

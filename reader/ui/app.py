@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from reader import __version__
 from reader.core.errors import CoverageReaderError
-from reader.core.library import Library
+from reader.core.library import Library, LibraryInUse, describe_holder
 from reader.core.resources import resource_path
 
 #: One reverse-DNS id for the desktop entry, AppStream metainfo and icons.
@@ -86,15 +86,40 @@ def apply_ui_theme(app: QApplication, theme: str) -> None:
         app.setPalette(style.standardPalette())
 
 
+#: How long the window waits for a command-line import or check to let go of the library.
+OPEN_WAIT_S = 5.0
+
+
+def open_library(library_path: Path | None) -> Library | None:
+    """The library for the window, or None after telling the user why it cannot be had
+    (another window has it open, or the folder cannot be used)."""
+    try:
+        return Library.open(
+            library_path, rebuild_later=True, program="the Coverage Reader window", wait=OPEN_WAIT_S
+        )
+    except LibraryInUse as exc:
+        box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, "This library is already in use.")
+        box.setInformativeText(
+            f"{exc.path} is in use by {describe_holder(exc.holder)}.\n\n"
+            "Only one window can use a library at a time; the command line can still read "
+            "it. Switch to that window, or wait until the command is done, then start "
+            "Coverage Reader again."
+        )
+    except CoverageReaderError as exc:
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "The library cannot be opened.")
+        box.setInformativeText(str(exc))
+    box.setObjectName("library-unavailable")
+    box.exec()
+    return None
+
+
 def run_gui(library_path: Path | None = None, argv: Sequence[str] | None = None) -> int:
     """Open the window on the library (the default one, or ``library_path``)."""
     from reader.ui.main_window import MainWindow
 
     app = make_application(argv)
-    try:
-        library = Library.open(library_path, rebuild_later=True)
-    except CoverageReaderError as exc:
-        QMessageBox.critical(None, APP_NAME, f"The library cannot be opened:\n\n{exc}")
+    library = open_library(library_path)
+    if library is None:
         return 1
     window = MainWindow(library, default_settings())
     window.show()

@@ -26,6 +26,7 @@ from PySide6.QtGui import (
     QAction,
     QActionGroup,
     QCloseEvent,
+    QDesktopServices,
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
@@ -69,7 +70,7 @@ from reader.ui.find_bar import FindBar
 from reader.ui.highlight_panel import HighlightPanel, color_icon
 from reader.ui.models.articles import ArticleTableModel
 from reader.ui.palette import THEMES
-from reader.ui.reader_view import ReaderView
+from reader.ui.reader_view import WEB_SCHEMES, ReaderView, is_web_url
 from reader.ui.search_bar import FilterBar, SearchBar
 from reader.ui.workers import ImportJob, IndexRebuildJob, SearchRunner
 
@@ -451,6 +452,7 @@ class MainWindow(QMainWindow):
         self.reader.editNoteRequested.connect(self.edit_note)
         self.reader.deleteRequested.connect(lambda hid: self.delete_highlights([hid]))
         self.reader.highlightActivated.connect(self.highlight_panel.select_highlight)
+        self.reader.openLinkRequested.connect(self.open_link)
         self.reader.selectionRangeChanged.connect(self._on_selection_range)
         self.reader.fontSizeChanged.connect(
             lambda size: self.settings.setValue("reader/size", size)
@@ -660,6 +662,23 @@ class MainWindow(QMainWindow):
 
     def current_article_id(self) -> int | None:
         return self._current_id
+
+    def open_link(self, url: QUrl) -> bool:
+        """Open an article's web address (clicked in the reader) in the system browser.
+
+        Checked again here: only plain http and https addresses are ever opened."""
+        if not is_web_url(url):
+            if url.scheme().lower() in WEB_SCHEMES:
+                why = "the address has no host, or names a user and password"
+            else:
+                why = f"only web addresses ({' and '.join(sorted(WEB_SCHEMES))}) are opened"
+            self.statusBar().showMessage(f"Not opened: {why}.", 8000)
+            return False
+        if not QDesktopServices.openUrl(url):
+            self.statusBar().showMessage("Could not open the address: no web browser found.", 8000)
+            return False
+        self.statusBar().showMessage(f"Opened {url.host()} in your web browser.", 4000)
+        return True
 
     def next_article(self) -> None:
         self._step(1)

@@ -8,6 +8,9 @@ points, and the document separates paragraphs with one block separator instead o
 newlines).
 
 The view never changes the library: highlight actions are requests, emitted as signals.
+Nothing in it loads or opens anything by itself: the article's web address (http or https
+only) is a link that, on an explicit click, emits :attr:`ReaderView.openLinkRequested`;
+the window decides what to do with it.
 """
 
 from __future__ import annotations
@@ -72,6 +75,12 @@ NO_TEXT_MESSAGE = "This article has no text."
 #: Flashing a range: on/off ticks (3 pulses) every FLASH_INTERVAL_MS (~1.2 s in all).
 FLASH_TICKS = 6
 FLASH_INTERVAL_MS = 200
+
+#: The only schemes shown as links (and opened by the window): anything else is text.
+WEB_SCHEMES = frozenset({"http", "https"})
+LINK_HINT = "Click to open in your web browser"
+#: Longest address shown in the link's tooltip (the host comes first, so it stays).
+TOOLTIP_CHARS = 300
 
 _SERIF_FAMILIES = (
     "Noto Serif",
@@ -157,13 +166,42 @@ def _format_date(value: ArticleDate) -> str:
     return moment.isoformat()
 
 
-def metadata_line(article: StoredArticle) -> str:
-    """Source · author · dateline · date · URL (the parts the article has)."""
+def _metadata_parts(article: StoredArticle) -> tuple[str, str]:
+    """(source · author · dateline · date, URL): the parts the article has."""
     parts = [article.source, article.author, article.dateline]
     if article.date is not None:
         parts.append(_format_date(article.date))
-    parts.append(article.url)
-    return " · ".join(p.strip() for p in parts if p and p.strip())
+    details = " · ".join(p.strip() for p in parts if p and p.strip())
+    return details, (article.url or "").strip()
+
+
+def metadata_line(article: StoredArticle) -> str:
+    """Source · author · dateline · date · URL (the parts the article has)."""
+    return " · ".join(part for part in _metadata_parts(article) if part)
+
+
+def is_web_url(url: QUrl) -> bool:
+    """True for a plain web address: http or https, with a host, and without a user name
+    or password (``https://bank.example@evil.example/`` is not what it looks like)."""
+    return (
+        url.isValid()
+        and url.scheme().lower() in WEB_SCHEMES
+        and bool(url.host())
+        and not url.userInfo()
+    )
+
+
+def web_link(address: str | None) -> QUrl | None:
+    """The link target for an article's address, or None when it must stay plain text:
+    anything but a plain http(s) address (``javascript:``, ``file:``, ``data:``,
+    ``ftp:``, relative paths) and any address with spaces or invisible characters (the
+    text shown must be the address that would open)."""
+    if not address:
+        return None
+    if any(ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf") for ch in address):
+        return None
+    url = QUrl(address, QUrl.ParsingMode.StrictMode)
+    return url if is_web_url(url) else None
 
 
 def _is_unspaced_script(text: str) -> bool:
@@ -255,6 +293,9 @@ class ReaderView(QTextBrowser):
     editNoteRequested = Signal(int)
     deleteRequested = Signal(int)
     fontSizeChanged = Signal(float)
+    #: A left click on the article's web address (always http or https). Never emitted
+    #: on hover, keyboard focus, selection or when an article is shown.
+    openLinkRequested = Signal(QUrl)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -284,6 +325,9 @@ class ReaderView(QTextBrowser):
         self._flash_timer.setInterval(FLASH_INTERVAL_MS)
         self._flash_timer.timeout.connect(self._flash_tick)
         self._press_pos: QPoint | None = None
+        # The article's web address in the document: (start, end, target).
+        self._link: tuple[int, int, QUrl] | None = None
+        self._over_link = False
 
         self.setReadOnly(True)
         self.setOpenLinks(False)
@@ -296,6 +340,8 @@ class ReaderView(QTextBrowser):
         # Dropped files go to the window (which imports them), not into the text.
         self.setAcceptDrops(False)
         self.viewport().setAcceptDrops(False)
+        self.viewport().setMouseTracking(True)
+        self._normal_cursor = self.viewport().cursor().shape()
         self.setFrameShape(QTextBrowser.Shape.NoFrame)
 
         option = QTextOption(self.document().defaultTextOption())
@@ -326,6 +372,14 @@ class ReaderView(QTextBrowser):
 
     def article(self) -> StoredArticle | None:
         return self._article
+
+    def link_url(self) -> QUrl | None:
+        """Where the article's address link leads (None when it has no link)."""
+        return QUrl(self._link[2]) if self._link is not None else None
+
+    def link_range(self) -> tuple[int, int] | None:
+        """Document positions of the address link (None when it has no link)."""
+        return (self._link[0], self._link[1]) if self._link is not None else None
 
     def show_article(
         self, article: StoredArticle | None, highlights: Sequence[Highlight] = ()
@@ -437,6 +491,7 @@ class ReaderView(QTextBrowser):
             pal.setColor(group, QPalette.ColorRole.Text, text)
             pal.setColor(group, QPalette.ColorRole.Highlight, QColor(theme.accent))
             pal.setColor(group, QPalette.ColorRole.HighlightedText, background)
+            pal.setColor(group, QPalette.ColorRole.Link, QColor(theme.accent))
         self.setPalette(pal)
         self.viewport().setPalette(pal)
 
@@ -463,6 +518,8 @@ class ReaderView(QTextBrowser):
         self._paragraphs = []
         self._para_offsets = []
         self._para_starts = []
+        self._link = None
+        self._set_over_link(False)
 
         em = float(QFontInfo(font).pixelSize())
         text_colour = QColor(self._theme.text)
@@ -504,8 +561,8 @@ class ReaderView(QTextBrowser):
         cursor.setBlockCharFormat(title_char)
         cursor.insertText(" ".join(article.title.split()), title_char)
 
-        meta = metadata_line(article)
-        if meta:
+        details, address = _metadata_parts(article)
+        if details or address:
             meta_block = QTextBlockFormat()
             meta_block.setLayoutDirection(auto)
             meta_block.setBottomMargin(em * 1.4)
@@ -513,7 +570,18 @@ class ReaderView(QTextBrowser):
             meta_char.setFontPointSize(self._size * 0.85)
             meta_char.setForeground(QBrush(muted))
             cursor.insertBlock(meta_block, meta_char)
-            cursor.insertText(meta, meta_char)
+            # No break before the dot: a long address wraps as a whole onto the next line.
+            cursor.insertText("\u00a0· ".join(p for p in (details, address) if p), meta_char)
+            target = web_link(address)
+            if target is not None:
+                # The address is the end of the line: turn exactly it into a link.
+                end = cursor.position()
+                cursor.setPosition(end - (len(address.encode("utf-16-le")) // 2))
+                cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+                cursor.mergeCharFormat(self._link_format(target))
+                self._link = (cursor.selectionStart(), cursor.selectionEnd(), target)
+                cursor.clearSelection()
+                cursor.setPosition(end)
         else:
             title_block.setBottomMargin(em * 1.4)
             cursor.setBlockFormat(title_block)
@@ -550,6 +618,17 @@ class ReaderView(QTextBrowser):
             cursor.insertBlock(body_block, note_char)
             cursor.insertText(NO_TEXT_MESSAGE, note_char)
         cursor.endEditBlock()
+
+    def _link_format(self, target: QUrl) -> QTextCharFormat:
+        link = QTextCharFormat()
+        link.setAnchor(True)
+        link.setAnchorHref(target.toString(QUrl.ComponentFormattingOption.FullyEncoded))
+        link.setForeground(QBrush(QColor(self._theme.accent)))
+        link.setFontUnderline(True)
+        underline = QColor(self._theme.accent)
+        underline.setAlphaF(0.55)
+        link.setUnderlineColor(underline)
+        return link
 
     def _column_margins(self) -> float:
         font = self.document().defaultFont()
@@ -673,6 +752,15 @@ class ReaderView(QTextBrowser):
         """Offset of the body character under a viewport point (None off the body)."""
         if not self._paragraphs:
             return None
+        char_pos = self._char_at_point(pos)
+        bounds = self._body_bounds()
+        if char_pos is None or bounds is None or not bounds[0] <= char_pos < bounds[1]:
+            return None
+        return self._doc_to_offset(char_pos)
+
+    def _char_at_point(self, pos: QPoint) -> int | None:
+        """Document position of the character under a viewport point (None when the point
+        is not on a character)."""
         cursor = self.cursorForPosition(pos)
         block = cursor.block()
         caret = self.cursorRect(cursor)
@@ -681,9 +769,6 @@ class ReaderView(QTextBrowser):
         char_pos = cursor.position() - 1 if before else cursor.position()
         block_end = block.position() + block.length() - 1
         if not block.position() <= char_pos < block_end:
-            return None
-        bounds = self._body_bounds()
-        if bounds is None or not bounds[0] <= char_pos < bounds[1]:
             return None
         # A point beside or below the text of the line is not on the text.
         layout = block.layout()
@@ -699,7 +784,27 @@ class ReaderView(QTextBrowser):
                 )
                 if not area.adjusted(-2, -2, 2, 2).contains(point):
                     return None
-        return self._doc_to_offset(char_pos)
+        return char_pos
+
+    def _link_at_point(self, pos: QPoint) -> QUrl | None:
+        """The address link under a viewport point, if any."""
+        if self._link is None:
+            return None
+        start, end, target = self._link
+        char_pos = self._char_at_point(pos)
+        if char_pos is None or not start <= char_pos < end:
+            return None
+        return QUrl(target)
+
+    def _set_over_link(self, over: bool) -> None:
+        """The pointing hand over the link, the usual pointer elsewhere."""
+        if over == self._over_link:
+            return
+        self._over_link = over
+        if over:
+            self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+        else:
+            self.viewport().setCursor(self._normal_cursor)
 
     def _highlight_at_point(self, pos: QPoint) -> int | None:
         offset = self._offset_at_point(pos)
@@ -723,12 +828,37 @@ class ReaderView(QTextBrowser):
             return
         if self.textCursor().hasSelection():
             return
+        # A click on the address link, pressed and released on it, asks for it to open.
+        link = self._link_at_point(pos)
+        if link is not None and self._link_at_point(press) is not None:
+            self.openLinkRequested.emit(link)
+            return
         highlight_id = self._highlight_at_point(pos)
         if highlight_id is not None:
             self.highlightActivated.emit(highlight_id)
 
+    def mouseMoveEvent(self, e: QMouseEvent, /) -> None:
+        super().mouseMoveEvent(e)
+        # While a button is down the user is selecting: no pointing hand then.
+        buttons = e.buttons() != Qt.MouseButton.NoButton
+        self._set_over_link(not buttons and self._link_at_point(e.position().toPoint()) is not None)
+
     def viewportEvent(self, event: QEvent, /) -> bool:
+        if event.type() == QEvent.Type.Leave:
+            self._set_over_link(False)
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            link = self._link_at_point(event.pos())
+            if link is not None:
+                address = link.toDisplayString()
+                if len(address) > TOOLTIP_CHARS:
+                    address = address[: TOOLTIP_CHARS - 1] + "…"
+                # Escaped: an address is data, never markup.
+                tip = (
+                    "<p style='white-space:pre'>" + html.escape(address) + "</p>"
+                    f"<p><i>{LINK_HINT}</i></p>"
+                )
+                QToolTip.showText(event.globalPos(), tip, self.viewport())
+                return True
             highlight_id = self._highlight_at_point(event.pos())
             item = self._highlight_by_id(highlight_id) if highlight_id is not None else None
             if item is not None and item.note.strip():

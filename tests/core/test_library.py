@@ -270,7 +270,7 @@ def test_check_finds_a_stale_index_and_repair_fixes_it(
     with SearchIndex.open(library_path / "index") as index:
         index.apply([], [ids[0]])
     library._index.close()  # drop the cached searcher
-    library._index = SearchIndex.open(library_path / "index")
+    library._index_or_none = SearchIndex.open(library_path / "index")
     report = library.check()
     assert not report.ok
     assert any("missing" in p for p in report.problems)

@@ -7,9 +7,17 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QColor, QPalette, QTextCursor, QTextDocument
-from PySide6.QtWidgets import QMenu, QTextEdit
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import (
+    QColor,
+    QHelpEvent,
+    QMouseEvent,
+    QPalette,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+)
+from PySide6.QtWidgets import QApplication, QMenu, QTextEdit, QToolTip
 from pytestqt.qtbot import QtBot
 
 from reader.core.annotations.model import COLORS
@@ -23,6 +31,7 @@ from reader.ui.reader_view import (
     MAX_FONT_SIZE,
     MIN_FONT_SIZE,
     ReaderView,
+    web_link,
 )
 
 
@@ -162,17 +171,6 @@ def test_shows_each_seed_article_with_title_and_metadata(
         assert article.date.isoformat()[:10] in shown
         if article.date.has_time:
             assert "21:09" in shown
-
-
-def test_metadata_line_shows_the_url_as_plain_text(view: ReaderView) -> None:
-    article = dataclasses.replace(
-        make_article(["Body."]), url="https://example.org/news/1", dateline="MOSCOW"
-    )
-    view.show_article(article)
-    shown = view.toPlainText()
-    assert "https://example.org/news/1" in shown
-    assert "Test Wire · MOSCOW · https://example.org/news/1" in shown
-    assert not any(_anchors(view.document()))
 
 
 def test_empty_state(view: ReaderView, library: Library) -> None:
@@ -672,6 +670,222 @@ def test_nothing_is_ever_loaded(view: ReaderView) -> None:
     assert flags & Qt.TextInteractionFlag.TextSelectableByMouse
     assert flags & Qt.TextInteractionFlag.TextSelectableByKeyboard
     assert not flags & Qt.TextInteractionFlag.LinksAccessibleByMouse
+    assert not flags & Qt.TextInteractionFlag.LinksAccessibleByKeyboard
+
+
+# -------------------------------------------------------------------- links
+
+ADDRESS = "https://example.org/news/border-talks?id=7#top"
+#: Addresses that are shown as text only, never as links.
+NOT_LINKS = (
+    "javascript:alert(1)",
+    "JavaScript:fetch('https://example.org/')",
+    "file:///etc/passwd",
+    "data:text/html,<script>alert(1)</script>",
+    "ftp://example.org/file.txt",
+    "mailto:desk@example.org",
+    "//example.org/relative",
+    "example.org/no-scheme",
+    "https:example.org",
+    "https://user:secret@example.org/",
+    "https://exa mple.org/",
+    "https://example.org/\u202egnp.exe",
+)
+
+
+def with_address(url: str) -> StoredArticle:
+    return dataclasses.replace(
+        make_article(["The body of the article, about the border talks."]),
+        url=url,
+        dateline="MOSCOW",
+    )
+
+
+def link_point(view: ReaderView, at: int | None = None) -> QPoint:
+    """A viewport point on the link's character ``at`` (its middle one by default)."""
+    span = view.link_range()
+    assert span is not None
+    position = (span[0] + span[1]) // 2 if at is None else span[0] + at
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(position)
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.x() + 2, rect.center().y())
+
+
+def format_at(view: ReaderView, position: int) -> QTextCharFormat:
+    """The character format of the character at a document position."""
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(position + 1)
+    return cursor.charFormat()
+
+
+def text_point(view: ReaderView, text: str) -> QPoint:
+    found = view.document().find(text)
+    assert not found.isNull(), text
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(found.selectionStart() + 1)
+    rect = view.cursorRect(cursor)
+    return QPoint(rect.x() + 2, rect.center().y())
+
+
+def drag(qtbot: QtBot, view: ReaderView, start: QPoint, end: QPoint) -> None:
+    """Press at ``start``, move with the button held, release at ``end``."""
+    viewport = view.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    for point in ((start + end) / 2, end):
+        move = QMouseEvent(
+            QEvent.Type.MouseMove,
+            QPointF(point),
+            QPointF(viewport.mapToGlobal(point)),
+            Qt.MouseButton.NoButton,
+            Qt.MouseButton.LeftButton,
+            Qt.KeyboardModifier.NoModifier,
+        )
+        QApplication.sendEvent(viewport, move)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+
+
+def collect_links(view: ReaderView) -> list[QUrl]:
+    asked: list[QUrl] = []
+    view.openLinkRequested.connect(lambda url: asked.append(QUrl(url)))
+    return asked
+
+
+@pytest.mark.parametrize("url", [ADDRESS, "http://example.org/a", "HTTPS://Example.org/Path"])
+def test_a_web_address_is_a_link_in_the_metadata_line(view: ReaderView, url: str) -> None:
+    view.show_article(with_address(url))
+    assert f"Test Wire · MOSCOW · {url}" in view.toPlainText()
+    assert list(_anchors(view.document())) == [url]
+    assert view.link_url() == QUrl(url)
+    span = view.link_range()
+    assert span is not None
+    assert view.document().toPlainText()[span[0] : span[1]] == url
+    theme = palette.theme(view.theme_name())
+    for position in (span[0], span[1] - 1):
+        link = format_at(view, position)
+        assert link.isAnchor()
+        assert link.fontUnderline()
+        assert link.foreground().color() == QColor(theme.accent)
+    before = format_at(view, span[0] - 2)
+    assert not before.isAnchor() and not before.fontUnderline()
+    assert before.foreground().color() == QColor(theme.muted)
+    assert view.document_text() == "The body of the article, about the border talks."
+
+
+@pytest.mark.parametrize("url", NOT_LINKS)
+def test_other_addresses_are_plain_text(view: ReaderView, qtbot: QtBot, url: str) -> None:
+    assert web_link(url) is None
+    asked = collect_links(view)
+    view.show_article(with_address(url))
+    assert url in view.toPlainText()
+    assert list(_anchors(view.document())) == []
+    assert view.link_url() is None and view.link_range() is None
+    block = view.document().findBlockByNumber(1)
+    for position in range(block.position(), block.position() + block.length() - 1):
+        assert not format_at(view, position).fontUnderline()
+    point = text_point(view, url[:6])
+    qtbot.mouseMove(view.viewport(), point)
+    assert view.viewport().cursor().shape() != Qt.CursorShape.PointingHandCursor
+    click(qtbot, view, point)
+    assert asked == []
+
+
+def test_a_click_on_the_link_asks_to_open_it_once(view: ReaderView, qtbot: QtBot) -> None:
+    asked = collect_links(view)
+    view.show_article(with_address(ADDRESS))
+    with qtbot.waitSignal(view.openLinkRequested, timeout=1000) as blocker:
+        click(qtbot, view, link_point(view))
+    assert blocker.args == [QUrl(ADDRESS)]
+    assert asked == [QUrl(ADDRESS)]
+    assert not view.textCursor().hasSelection()
+    # The first and last characters are the link too.
+    click(qtbot, view, link_point(view, 0))
+    click(qtbot, view, link_point(view, len(ADDRESS) - 1))
+    assert asked == [QUrl(ADDRESS)] * 3
+
+
+def test_a_click_beside_the_link_asks_nothing(view: ReaderView, qtbot: QtBot) -> None:
+    asked = collect_links(view)
+    view.show_article(with_address(ADDRESS))
+    click(qtbot, view, text_point(view, "MOSCOW"))
+    click(qtbot, view, text_point(view, "border talks"))
+    end = link_point(view, len(ADDRESS) - 1)
+    click(qtbot, view, QPoint(end.x() + 40, end.y()))
+    assert asked == []
+    click(qtbot, view, link_point(view))
+    assert len(asked) == 1
+
+
+@pytest.mark.qt_log_ignore("This plugin does not support raise")
+def test_hovering_the_link_shows_where_it_leads(view: ReaderView, qtbot: QtBot) -> None:
+    asked = collect_links(view)
+    view.show_article(with_address(ADDRESS))
+    viewport = view.viewport()
+    normal = viewport.cursor().shape()
+    assert normal != Qt.CursorShape.PointingHandCursor
+    point = link_point(view)
+    qtbot.mouseMove(viewport, point)
+    assert viewport.cursor().shape() == Qt.CursorShape.PointingHandCursor
+    QApplication.sendEvent(
+        viewport, QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
+    )
+    assert QToolTip.isVisible()
+    assert ADDRESS.replace("&", "&amp;") in QToolTip.text()
+    qtbot.mouseMove(viewport, text_point(view, "border talks"))
+    assert viewport.cursor().shape() == normal
+    QToolTip.hideText()
+    # Showing another article puts the pointer back too.
+    qtbot.mouseMove(viewport, point)
+    view.show_article(with_address("javascript:alert(1)"))
+    assert viewport.cursor().shape() == normal
+    assert asked == []
+
+
+def test_only_a_click_opens_the_link(view: ReaderView, qtbot: QtBot) -> None:
+    """Not showing the article, hovering, the keyboard, selecting or other buttons."""
+    asked = collect_links(view)
+    view.show_article(with_address(ADDRESS))
+    view.show_article(with_address(ADDRESS))
+    view.set_appearance("dark", "sans", 14)
+    viewport = view.viewport()
+    qtbot.mouseMove(viewport, link_point(view))
+    view.setFocus()
+    for key in (Qt.Key.Key_Tab, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+        key_click(qtbot, view, key)
+    key_click(qtbot, view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert view.textCursor().hasSelection()
+    click(qtbot, view, text_point(view, "border talks"))
+    assert not view.textCursor().hasSelection()
+    # Selecting part of the address by dragging over it, or from it into the body.
+    drag(qtbot, view, link_point(view, 2), link_point(view, 20))
+    assert view.textCursor().selectedText() == ADDRESS[2:20]
+    assert viewport.cursor().shape() != Qt.CursorShape.PointingHandCursor
+    drag(qtbot, view, link_point(view), text_point(view, "border talks"))
+    assert "MOSCOW" not in view.textCursor().selectedText()
+    assert "border" in view.textCursor().selectedText()
+    # Pressed beside the link, released on it.
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=text_point(view, "MOSCOW"))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=link_point(view, 1))
+    # Extending a selection to it.
+    click(qtbot, view, text_point(view, "border talks"))
+    qtbot.mouseClick(
+        viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier, link_point(view)
+    )
+    assert view.textCursor().hasSelection()
+    assert asked == []
+
+
+def test_the_link_follows_the_theme(view: ReaderView) -> None:
+    view.show_article(with_address(ADDRESS))
+    for name in palette.THEMES:
+        view.set_appearance(name, "serif", 12)
+        span = view.link_range()
+        assert span is not None
+        link = format_at(view, span[0])
+        assert link.foreground().color() == QColor(palette.theme(name).accent)
+        assert link.fontUnderline()
+        assert view.link_url() == QUrl(ADDRESS)
+        assert view.palette().color(QPalette.ColorRole.Link) == QColor(palette.theme(name).accent)
 
 
 # ------------------------------------------------------------ other scripts

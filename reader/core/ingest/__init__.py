@@ -12,7 +12,10 @@ empty feed item) are reported in :attr:`ParsedFile.problems` instead.
 
 from __future__ import annotations
 
+import dataclasses
+import errno
 import os
+import re
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +38,7 @@ __all__ = [
     "iter_input_files",
     "parse_bytes",
     "parse_file",
+    "read_file",
 ]
 
 #: Larger files are refused before they are read.
@@ -92,18 +96,46 @@ def parse_bytes(data: bytes, path: str) -> ParsedFile:
         ) from exc
     if not articles:
         raise IngestError(path, "no article text found")
+    articles = [_without_surrogates(article) for article in articles]
     return ParsedFile(path=path, format=fmt, articles=tuple(articles), problems=tuple(problems))
 
 
-def parse_file(path: Path) -> ParsedFile:
-    """Read and parse one file."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(article: Article) -> Article:
+    """The article with lone surrogates (which JSON ``\\ud800`` escapes and YAML
+    ``"\\ud800"`` strings can produce, and no text can be stored with) replaced by U+FFFD."""
+    changes: dict[str, object] = {}
+    for field in dataclasses.fields(article):
+        value = getattr(article, field.name)
+        if isinstance(value, str) and _SURROGATE.search(value):
+            changes[field.name] = _SURROGATE.sub("\ufffd", value)
+        elif isinstance(value, tuple) and any(
+            isinstance(v, str) and _SURROGATE.search(v) for v in value
+        ):
+            changes[field.name] = tuple(_SURROGATE.sub("\ufffd", v) for v in value)
+    return dataclasses.replace(article, **changes) if changes else article  # type: ignore[arg-type]
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of one regular file, reading at most :data:`MAX_FILE_BYTES` of them.
+
+    What the path is now is checked first: a file listed by :func:`iter_input_files` may
+    have been replaced since by a folder, or by a named pipe that would block the read
+    forever, or have grown past the limit. Each is refused with a reason.
+    """
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IngestError(name, "this is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError(name, "not a regular file (a pipe, socket or device)")
+        if info.st_size > MAX_FILE_BYTES:
             raise IngestError(
                 name,
-                f"file is too large ({size / 2**20:.0f} MB; the limit is "
+                f"file is too large ({info.st_size / 2**20:.0f} MB; the limit is "
                 f"{MAX_FILE_BYTES // 2**20} MB)",
             )
         with path.open("rb") as handle:
@@ -113,10 +145,15 @@ def parse_file(path: Path) -> ParsedFile:
     except IsADirectoryError as exc:
         raise IngestError(name, "this is a folder, not a file") from exc
     except OSError as exc:
-        raise IngestError(name, f"cannot read: {exc.strerror or exc}") from exc
+        raise _unreadable(path, exc) from exc
     if len(data) > MAX_FILE_BYTES:
         raise IngestError(name, f"file is too large (the limit is {MAX_FILE_BYTES // 2**20} MB)")
-    return parse_bytes(data, name)
+    return data
+
+
+def parse_file(path: Path) -> ParsedFile:
+    """Read and parse one file."""
+    return parse_bytes(read_file(path), str(path))
 
 
 def iter_input_files(paths: list[Path]) -> Iterator[Path | IngestError]:
@@ -170,7 +207,7 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path | IngestError]:
                     yield IngestError(str(child), "broken link (its target does not exist)")
                 continue
             except OSError as exc:
-                yield IngestError(str(child), f"cannot read: {exc.strerror or exc}")
+                yield _unreadable(child, exc)
                 continue
             if stat.S_ISDIR(mode):
                 inner = listing(child)
@@ -189,7 +226,7 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path | IngestError]:
             yield IngestError(str(path), "no such file or folder")
             continue
         except OSError as exc:
-            yield IngestError(str(path), f"cannot read: {exc.strerror or exc}")
+            yield _unreadable(path, exc)
             continue
         if stat.S_ISDIR(mode):
             yield from walk(path)
@@ -197,3 +234,9 @@ def iter_input_files(paths: list[Path]) -> Iterator[Path | IngestError]:
             yield from add_file(path)
         else:
             yield IngestError(str(path), "not a regular file or folder")
+
+
+def _unreadable(path: Path, exc: OSError) -> IngestError:
+    if exc.errno == errno.ELOOP:
+        return IngestError(str(path), "broken link (it leads back to itself in a loop)")
+    return IngestError(str(path), f"cannot read: {exc.strerror or exc}")

@@ -144,11 +144,18 @@ def _declared_encoding(data: bytes) -> list[str]:
 
 def _mostly_utf8(data: bytes) -> str | None:
     """UTF-8 with a few damaged bytes (a truncated copy, one stray Latin-1 byte): decoded
-    with replacement characters when the valid multi-byte sequences clearly dominate."""
+    with replacement characters when the valid multi-byte sequences clearly dominate.
+
+    Text in a legacy encoding forms valid UTF-8 sequences only by chance: fewer of them
+    than invalid ones (at most 0.4 per invalid one in GB2312, Big5, Shift-JIS, EUC-KR or
+    Thai news text; none at all in Cyrillic and Western European). Ten to one is far from
+    that; it used to be fifty to one, and a UTF-8 article with three damaged bytes among
+    a hundred accented letters was read as Mac Cyrillic, every letter of it wrong.
+    """
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.decode("utf-8", errors="ignore").count("\ufffd")
     good = len(text) - len(text.encode("ascii", errors="ignore")) - text.count("\ufffd")
-    if good >= 8 and bad * 50 <= good:
+    if good >= 8 and bad * 10 <= good:
         return text
     return None
 

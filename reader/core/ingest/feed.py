@@ -40,6 +40,24 @@ _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _ROOT_START = re.compile(r"<[A-Za-z_]")
 _ENTITY = re.compile(r"<!ENTITY", re.IGNORECASE)
 _ENTITIES_REFUSED = "the feed declares XML entities, which are refused for safety"
+_CHAR_REF = re.compile(r"&#(?:[xX]([0-9A-Fa-f]+)|([0-9]+));")
+
+
+def _usable_char_refs(text: str) -> str:
+    """Character references to no character (a surrogate, beyond U+10FFFF) made U+FFFD:
+    feedparser's lenient parser crashes on them, losing every item of the feed."""
+
+    def replace(match: re.Match[str]) -> str:
+        hexadecimal, decimal = match.groups()
+        digits = (hexadecimal or decimal).lstrip("0")
+        if len(digits) > 8:
+            return "&#xFFFD;"
+        value = int(digits or "0", 16 if hexadecimal else 10)
+        if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
+            return "&#xFFFD;"
+        return match.group(0)
+
+    return _CHAR_REF.sub(replace, text)
 
 
 def declares_entities(text: str) -> bool:
@@ -80,7 +98,9 @@ def parse(text: str, path: str) -> tuple[list[Article], list[str]]:
         # tags but keeps their fallback text, while html_to_paragraphs drops such elements
         # whole. The markup is only ever read as text here, never rendered.
         result = feedparser.parse(
-            io.BytesIO(_utf8_document(text)), resolve_relative_uris=False, sanitize_html=False
+            io.BytesIO(_utf8_document(_usable_char_refs(text))),
+            resolve_relative_uris=False,
+            sanitize_html=False,
         )
     entries = list(result.get("entries") or [])
     if not entries:

@@ -58,6 +58,11 @@ _BLOCK = frozenset(
 #: Below this many characters an extraction is checked against the page's paragraphs.
 _SHORT = 250
 _XML_DECLARATION = re.compile(r"\A\ufeff?\s*<\?xml[^>]*\?>", re.IGNORECASE)
+# Void elements of HTML5 that libxml2's HTML parser (HTML 4) does not know are void: it
+# makes everything after an unclosed <embed> its content, and that content was dropped
+# with it (the rest of the article lost). They never hold text, so their tags go.
+# (A tag cannot span a "<": that keeps the search linear on any input.)
+_VOID_UNKNOWN = re.compile(r"</?(?:embed|source|track)(?=[\s/>])[^<>]*>", re.IGNORECASE)
 _DATE_META = (
     "article:published_time",
     "og:published_time",
@@ -86,7 +91,7 @@ def _parser() -> lxml.html.HTMLParser:
 
 def parse_document(markup: str) -> lxml.html.HtmlElement | None:
     """The lxml tree of an HTML document or fragment (None when there is no markup)."""
-    markup = _XML_DECLARATION.sub("", markup, count=1)
+    markup = _VOID_UNKNOWN.sub("", _XML_DECLARATION.sub("", markup, count=1))
     if not markup.strip():
         return None
     try:
@@ -234,7 +239,7 @@ def parse(text: str, path: str) -> tuple[list[Article], list[str]]:
 def _trafilatura(markup: str) -> Any:
     import trafilatura
 
-    markup = _XML_DECLARATION.sub("", markup, count=1)
+    markup = _VOID_UNKNOWN.sub("", _XML_DECLARATION.sub("", markup, count=1))
     try:
         with (
             _quiet_loggers("trafilatura", "htmldate", "courlan", "justext"),

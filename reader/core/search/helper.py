@@ -26,9 +26,11 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -172,7 +174,9 @@ class SegmentHelper:
     def _start(self) -> None:
         if self._executor is None:
             self._executor = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_end_with_parent,
             )
 
     def _submit(self, fn: Any, *args: Any) -> Future[Any]:
@@ -220,7 +224,7 @@ class SegmentMerger:
             self._executor = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                initializer=_start_merger,
             )
         self.folder = index_path / f"{MERGE_PREFIX}{uuid.uuid4().hex[:12]}"
         job = self._executor.submit(_merge, str(index_path), str(self.folder), segments, limitmb)
@@ -274,6 +278,29 @@ def remove_stale_merges(index_path: Path) -> None:
 
 
 # -- in the helper process ---------------------------------------------------------------
+
+
+def _end_with_parent() -> None:
+    """End this process when the process that started it ends, however that ends.
+
+    A pool's worker waits for work as long as its pool lives; when the app is killed
+    (``kill -9``, the out-of-memory killer, a crash) nothing else would ever stop it, and
+    a merger would go on working in the index folder beside the app started next."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+    sentinel = parent.sentinel  # ready when the parent has ended
+
+    def watch() -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(0)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()
+
+
+def _start_merger() -> None:
+    _end_with_parent()
+    _lower_priority()
 
 
 def _lower_priority() -> None:

@@ -160,10 +160,11 @@ class IndexDocument:
 class SearchIndex:
     """An open index folder. Thread-safe: searches may run while a writer works."""
 
-    def __init__(self, path: Path, ix: Any) -> None:
+    def __init__(self, path: Path, ix: Any, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self._ix = ix
-        self._vocabulary = Vocabulary(path)
+        self._vocabulary = Vocabulary(path, read_only=read_only)
         self._helper = SegmentHelper()
         self._write_lock = threading.RLock()
         self._read_lock = threading.RLock()
@@ -183,19 +184,23 @@ class SearchIndex:
     # -- opening ---------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False) -> SearchIndex:
+    def open(cls, path: Path, *, create: bool = False, read_only: bool = False) -> SearchIndex:
         """Open the index at ``path``.
 
         With ``create=True`` a new, empty index is made there (whatever was there is
         removed: the index is derived data). Without it, a missing, damaged or
         out-of-date index raises :class:`IndexUnavailable`, and the caller rebuilds.
+        With ``read_only`` nothing in the folder is changed or tidied (another process
+        owns it); only searching works.
         """
-        _remove_leftovers(path)
+        if not read_only:
+            _remove_leftovers(path)
         if create:
             return cls(path, _create(path))
         if not path.is_dir():
             raise IndexUnavailable("the index folder is missing")
-        remove_stale_merges(path)
+        if not read_only:
+            remove_stale_merges(path)
         try:
             marker = json.loads((path / MARKER).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
@@ -207,13 +212,13 @@ class SearchIndex:
             # the error is dropped, which would warn. The failure itself is reported.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ResourceWarning)
-                ix = _open_existing(path)
+                ix = _open_existing(path, read_only=read_only)
                 gc.collect()
+            return cls(path, ix, read_only=read_only)
         except IndexUnavailable:
             raise
         except Exception as exc:  # damaged files fail in many ways; all mean "rebuild"
             raise IndexUnavailable(f"the index is damaged ({type(exc).__name__}: {exc})") from None
-        return cls(path, ix)
 
     def close(self) -> None:
         with self._read_lock:
@@ -664,7 +669,8 @@ class SearchIndex:
         if self._searcher is None:
             self._searcher = self._ix.searcher()
             self._stale = False
-        elif self._stale:
+        elif self._stale or (self.read_only and not self._searcher.up_to_date()):
+            # (Read-only, another process writes: its commits are looked for each time.)
             # A new searcher, not Searcher.refresh(): refresh reuses the reader of a
             # segment whose deletions changed (it compares segments by id), so deleted
             # articles would still be found; and it cannot refresh an empty index.
@@ -974,13 +980,13 @@ def _create(path: Path) -> Any:
     return ix
 
 
-def _open_existing(path: Path) -> Any:
+def _open_existing(path: Path, *, read_only: bool = False) -> Any:
     try:
         if not whoosh.index.exists_in(str(path)):
             raise IndexUnavailable("the index files are missing")
         if not (path / VOCABULARY_FILE).is_file():
             raise IndexUnavailable("the index's vocabulary is missing")
-        ix = whoosh.index.open_dir(str(path))
+        ix = whoosh.index.open_dir(str(path), readonly=read_only)
         _probe(ix)
     except IndexUnavailable:
         raise

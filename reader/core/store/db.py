@@ -8,6 +8,7 @@ Only :mod:`reader.core` uses this module; the UI and the command line go through
 from __future__ import annotations
 
 import dataclasses
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
@@ -158,6 +159,17 @@ def _filter_sql(flt: ArticleFilter | None) -> tuple[str, list[object]]:
     return ("WHERE " + " AND ".join(where)) if where else "", args
 
 
+def _create_private(path: Path) -> None:
+    """An empty file readable by its owner only, for SQLite to make the database in (its
+    journal files take the database file's permissions)."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise LibraryError(f"{path}: cannot create the library database: {exc.strerror}") from exc
+
+
 class Store:
     """One SQLite database, opened in WAL mode with foreign keys on.
 
@@ -165,23 +177,46 @@ class Store:
     Multi-step changes (one imported file) use :meth:`transaction`.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         self._lock = threading.RLock()
+        if not read_only and not path.exists():
+            _create_private(path)
         try:
-            self._conn = sqlite3.connect(
-                path, isolation_level=None, check_same_thread=False, timeout=30.0
-            )
+            if read_only:
+                # Another process may be writing it; SQLite itself refuses every write.
+                self._conn = sqlite3.connect(
+                    f"{path.resolve().as_uri()}?mode=ro",
+                    uri=True,
+                    isolation_level=None,
+                    check_same_thread=False,
+                    timeout=30.0,
+                )
+            else:
+                self._conn = sqlite3.connect(
+                    path, isolation_level=None, check_same_thread=False, timeout=30.0
+                )
         except sqlite3.Error as exc:
             raise LibraryError(f"{path}: cannot open the library database: {exc}") from exc
         self._conn.row_factory = sqlite3.Row
         self._in_transaction = False
         try:
-            ensure_supported(self._conn, path)
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            migrate(self._conn, path)
+            version = ensure_supported(self._conn, path)
+            if read_only:
+                if version != SCHEMA_VERSION:
+                    raise LibraryError(
+                        f"{path}: this library must be upgraded first (schema {version}, "
+                        f"this version uses {SCHEMA_VERSION}); open it when no other "
+                        "Coverage Reader is using it. Nothing was changed."
+                    )
+                self._conn.execute("PRAGMA query_only = ON")
+                self._conn.execute("PRAGMA foreign_keys = ON")
+            else:
+                self._conn.execute("PRAGMA journal_mode = WAL")
+                self._conn.execute("PRAGMA foreign_keys = ON")
+                self._conn.execute("PRAGMA synchronous = NORMAL")
+                migrate(self._conn, path)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
             raise LibraryError(f"{path}: not a usable library database: {exc}") from exc
