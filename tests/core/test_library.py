@@ -460,3 +460,30 @@ def test_a_damaged_index_can_be_rebuilt_later_while_the_library_works(
         assert not library.search("Vladivostok").partial
         assert library.highlight(highlight.id).note == "during rebuild"
         assert library.check().ok
+
+
+# -- numbers are never used twice ---------------------------------------------------
+
+
+def test_article_and_highlight_numbers_are_never_reused(library: Library, tmp_path: Path) -> None:
+    story = tmp_path / "gas.txt"
+    story.write_text(WIRE_STORY, encoding="utf-8")
+    [newest] = library.import_paths([story]).article_ids
+    assert newest == max(a.id for a in library.list_articles())
+    highlight = library.highlight_quote(newest, "Siberian gas", note="price")
+    library.delete_article(newest, keep_highlights=False)
+
+    other = tmp_path / "other.txt"
+    other.write_text(WIRE_STORY.replace("gas", "oil"), encoding="utf-8")
+    [after] = library.import_paths([other]).article_ids
+    assert after > newest  # the deleted article's number was not handed on
+    second = library.highlight_quote(after, "Siberian oil")
+    assert second.id > highlight.id
+    assert library.get_article(after).title == "Russia and China sign oil deal"
+
+    # Undo gives the deleted article back under its old number, with its highlight.
+    library.delete_article(after, keep_highlights=False)
+    assert library.undo() is not None
+    assert library.get_article(after).title == "Russia and China sign oil deal"
+    assert [h.id for h in library.highlights(after)] == [second.id]
+    assert library.check().ok

@@ -261,3 +261,70 @@ def test_an_older_library_is_upgraded_with_a_backup_and_keeps_its_data(tmp_path:
     old = sqlite3.connect(backup)
     assert old.execute("PRAGMA user_version").fetchone()[0] == 1
     assert old.execute("SELECT title FROM articles").fetchall() == [("Old",)]
+
+
+def test_upgrade_to_stable_numbers_keeps_every_row_reference_and_trigger(tmp_path: Path) -> None:
+    """Migration 4 rebuilds articles and highlights (AUTOINCREMENT): every row, every
+    reference and the index-queue triggers survive; nothing cascades away."""
+    path = tmp_path / "library.sqlite"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    for migration in MIGRATIONS[:3]:
+        for statement in _split_statements(migration.sql):
+            conn.execute(statement)
+    conn.execute("PRAGMA user_version = 3")
+    at = "2020-01-01T00:00:00+00:00"
+    conn.execute("INSERT INTO sources(id, name) VALUES (1, 'Xinhua')")
+    conn.execute("INSERT INTO tags(id, name) VALUES (1, 'energy')")
+    for n in (1, 2, 5):
+        conn.execute(
+            "INSERT INTO articles(id, title, url, source_id, language, added_at, updated_at) "
+            "VALUES (?, ?, ?, 1, 'en', ?, ?)",
+            (n, f"Article {n}", f"https://example.org/{n}", at, at),
+        )
+        conn.execute(
+            "INSERT INTO article_versions(id, article_id, number, content_hash, title, body, "
+            "created_at) VALUES (?, ?, 1, ?, ?, 'Gas. Oil.', ?)",
+            (10 + n, n, f"h{n}", f"Article {n}", at),
+        )
+        conn.execute("UPDATE articles SET current_version_id = ? WHERE id = ?", (10 + n, n))
+    conn.execute("INSERT INTO article_tags(article_id, tag_id) VALUES (5, 1)")
+    for hid, article in ((3, 5), (7, None)):  # one anchored, one orphan
+        conn.execute(
+            "INSERT INTO highlights(id, uid, article_id, version_id, origin_version_id, color, "
+            'note, exact, start, "end", article_title, created_at, modified_at) '
+            "VALUES (?, ?, ?, ?, ?, 'green', 'n', 'Gas.', 0, 4, 'Article 5', ?, ?)",
+            (hid, f"u{hid}", article, 15 if article else None, 15 if article else None, at, at),
+        )
+    conn.execute("INSERT INTO highlight_tags(highlight_id, tag) VALUES (3, 'quote')")
+    conn.execute("DELETE FROM index_queue")
+    tables = ["articles", "article_versions", "article_tags", "highlights", "highlight_tags"]
+    before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    conn.close()
+
+    store = Store(path)
+    assert store.schema_version == SCHEMA_VERSION >= 4
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    assert after == before
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    assert len(triggers) == 5
+    # The triggers still queue re-indexing, and the references still cascade.
+    conn.execute("UPDATE highlights SET note = 'changed' WHERE id = 3")
+    conn.execute("DELETE FROM highlight_tags WHERE highlight_id = 3")
+    assert conn.execute("SELECT article_id, op FROM index_queue").fetchall() == [
+        (5, "upsert"),
+        (5, "upsert"),
+    ]
+    conn.execute("DELETE FROM articles WHERE id = 5")
+    assert conn.execute("SELECT article_id FROM highlights WHERE id = 3").fetchone() == (None,)
+    versions = conn.execute("SELECT count(*) FROM article_versions WHERE article_id = 5")
+    assert versions.fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM article_tags").fetchone() == (0,)
+    # The highest number ever used stays used.
+    conn.execute("INSERT INTO articles(title, added_at, updated_at) VALUES ('New', ?, ?)", (at, at))
+    assert conn.execute("SELECT max(id) FROM articles").fetchone() == (6,)
+    conn.close()

@@ -16,6 +16,7 @@ from pathlib import Path
 from reader.core.errors import LibraryError
 
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+_FK_OFF = re.compile(r"^-- foreign_keys: off$", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +24,13 @@ class Migration:
     number: int
     name: str
     sql: str
+
+    @property
+    def foreign_keys_off(self) -> bool:
+        """A migration that rebuilds a table says ``-- foreign_keys: off`` in its header:
+        foreign keys are switched off around its transaction (dropping the old table must
+        not cascade) and checked before it commits."""
+        return _FK_OFF.search(self.sql) is not None
 
 
 def load_migrations() -> list[Migration]:
@@ -73,17 +81,31 @@ def migrate(conn: sqlite3.Connection, db_path: Path | None) -> int:
         finally:
             target.close()
     for migration in MIGRATIONS[before:]:
+        foreign_keys = bool(conn.execute("PRAGMA foreign_keys").fetchone()[0])
+        if migration.foreign_keys_off:
+            conn.execute("PRAGMA foreign_keys = OFF")  # a no-op inside a transaction
         try:
             conn.execute("BEGIN IMMEDIATE")
             # executescript() would commit the open transaction first; run statement by
             # statement instead so that the migration and its version bump are atomic.
             for statement in _split_statements(migration.sql):
                 conn.execute(statement)
+            if migration.foreign_keys_off:
+                broken = conn.execute("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise LibraryError(
+                        f"{db_path}: migration {migration.number} would break "
+                        f"{len(broken)} references (first: {tuple(broken[0])}); "
+                        "nothing was changed"
+                    )
             conn.execute(f"PRAGMA user_version = {migration.number}")
             conn.execute("COMMIT")
         except Exception:
             conn.execute("ROLLBACK")
             raise
+        finally:
+            if migration.foreign_keys_off and foreign_keys:
+                conn.execute("PRAGMA foreign_keys = ON")
     return before
 
 
