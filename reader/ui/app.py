@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory
 
 from reader import __version__
-from reader.core.errors import CoverageReaderError
+from reader.core.errors import CoverageReaderError, LibraryReadOnly
 from reader.core.library import Library, LibraryInUse, describe_holder
 from reader.core.resources import resource_path
 
@@ -88,6 +90,8 @@ def apply_ui_theme(app: QApplication, theme: str) -> None:
 
 #: How long the window waits for a command-line import or check to let go of the library.
 OPEN_WAIT_S = 5.0
+#: How the window names itself to other processes that find the library in use.
+WINDOW_PROGRAM = "the Coverage Reader window"
 
 
 def open_library(library_path: Path | None) -> Library | None:
@@ -95,14 +99,19 @@ def open_library(library_path: Path | None) -> Library | None:
     (another window has it open, or the folder cannot be used)."""
     try:
         return Library.open(
-            library_path, rebuild_later=True, program="the Coverage Reader window", wait=OPEN_WAIT_S
+            library_path, rebuild_later=True, program=WINDOW_PROGRAM, wait=OPEN_WAIT_S
         )
     except LibraryInUse as exc:
         box = QMessageBox(QMessageBox.Icon.Information, APP_NAME, "This library is already in use.")
         box.setInformativeText(
             f"{exc.path} is in use by {describe_holder(exc.holder)}.\n\n"
-            "Only one window can use a library at a time; the command line can still read "
-            "it. Switch to that window, or wait until the command is done, then start "
+            + in_use_advice(exc.holder)
+        )
+    except LibraryReadOnly as exc:
+        box = QMessageBox(QMessageBox.Icon.Critical, APP_NAME, "The library cannot be opened.")
+        box.setInformativeText(
+            f"{exc}.\n\nThe window saves your highlights, notes and imports in this folder. "
+            "Make it writable (or choose another library folder with --library), then start "
             "Coverage Reader again."
         )
     except CoverageReaderError as exc:
@@ -111,6 +120,29 @@ def open_library(library_path: Path | None) -> Library | None:
     box.setObjectName("library-unavailable")
     box.exec()
     return None
+
+
+def in_use_advice(holder: dict[str, Any]) -> str:
+    """What the user can do about the library being in use by ``holder`` (another window,
+    a command, or a process that did not say)."""
+    program = str(holder.get("program") or "")
+    if program == WINDOW_PROGRAM:
+        advice = (
+            "Only one window can use a library at a time. Switch to that window, or close "
+            "it and start Coverage Reader again."
+        )
+    elif program.startswith("the command"):
+        advice = "Wait until that command is done, then start Coverage Reader again."
+    else:
+        advice = (
+            "Close the other Coverage Reader window, or wait until the command using the "
+            "library is done, then start Coverage Reader again."
+        )
+    pid = holder.get("pid")
+    here = holder.get("host") in (None, socket.gethostname())
+    if pid and here:
+        advice += f" If it has stopped responding, ending process {pid} frees the library."
+    return advice + "\n\nThe command line can still read and search the library meanwhile."
 
 
 def run_gui(library_path: Path | None = None, argv: Sequence[str] | None = None) -> int:

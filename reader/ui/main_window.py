@@ -1225,11 +1225,17 @@ class MainWindow(QMainWindow):
 
     def _on_index_failed(self, message: str) -> None:
         self._end_index_job()
+        # Replaces "Rebuilding the search index…", which is no longer true.
+        self.statusBar().showMessage(
+            "The search index could not be rebuilt; searches may be incomplete."
+        )
         QMessageBox.warning(
             self,
             "Search index",
-            f"The search index could not be rebuilt: {message}\n\nRun "
-            "“coverage-reader check --repair” to try again.",
+            f"The search index could not be rebuilt: {message}\n\nSearches may miss "
+            "articles until it is. To try again, quit Coverage Reader and start it again: "
+            "it rebuilds the index when it starts (or, while it is closed, run "
+            "“coverage-reader check --repair”).",
         )
 
     # -- the rest --------------------------------------------------------------------------
