@@ -25,9 +25,15 @@ from typing import Any, TextIO
 
 from reader import __version__
 from reader.core.annotations.model import COLORS, DEFAULT_COLOR, Highlight
-from reader.core.errors import ArticleNotFound, CoverageReaderError, LibraryReadOnly, QueryError
-from reader.core.library import ImportProgress, Library, LibraryInUse
-from reader.core.models import ArticleSummary, StoredArticle
+from reader.core.errors import (
+    ArticleNotFound,
+    CoverageReaderError,
+    LibraryReadOnly,
+    QueryError,
+    WriteFailed,
+)
+from reader.core.library import ImportProgress, ImportReport, ImportStopped, Library, LibraryInUse
+from reader.core.models import ArticleFilter, ArticleSummary, StoredArticle
 
 EXIT_OK = 0
 EXIT_PARTIAL = 1
@@ -78,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per line")
     p.add_argument("--sort", choices=["date", "title", "source", "added"], default="date")
     p.add_argument("--limit", type=_positive_int, default=None)
+    p.add_argument("--lang", metavar="CODE", help="only articles in this language (ru, zh, …)")
 
     p = sub.add_parser("show", parents=[common], help="show one article")
     p.add_argument("id", type=int, metavar="ID")
@@ -87,6 +94,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", metavar="QUERY", nargs="+")
     p.add_argument("--limit", type=_positive_int, default=20)
     p.add_argument("--sort", choices=["relevance", "date"], default="relevance")
+    p.add_argument(
+        "--all-spellings",
+        action="store_true",
+        help="search every spelling of the names typed (Putin, Путин, 普京; see aliases)",
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser("language", parents=[common], help="show or correct an article's language")
+    p.add_argument("id", type=int, metavar="ID")
+    p.add_argument("code", nargs="?", metavar="CODE", help="the language (en, ru, zh, …)")
+    p.add_argument(
+        "--detect", action="store_true", help="forget a correction: detect it from the text"
+    )
+
+    p = sub.add_parser(
+        "aliases",
+        parents=[common],
+        help="the table of name spellings (alias:KEY in queries)",
+    )
+    p.add_argument("key", nargs="?", metavar="KEY", help="show only this group")
+    p.add_argument("--add", nargs=2, metavar=("KEY", "NAME"), help="add a spelling to a group")
+    p.add_argument(
+        "--kind", choices=["person", "place", "organisation"], help="the kind of a new group"
+    )
+    p.add_argument(
+        "--remove", nargs=2, metavar=("KEY", "NAME"), help="take a spelling out of a group"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
     p = sub.add_parser("check", parents=[common], help="verify the database and the index")
@@ -174,11 +208,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CoverageReaderError as exc:
         print(f"coverage-reader: {exc}", file=sys.stderr)
         return EXIT_PARTIAL
+    except OSError as exc:  # the core says what it can; this is the last word
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"coverage-reader: {where}{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PARTIAL
 
 
 def _changes_library(args: argparse.Namespace) -> bool:
-    return args.command in ("import", "highlight", "import-annotations") or bool(
-        getattr(args, "repair", False)
+    return (
+        args.command in ("import", "highlight", "import-annotations")
+        or bool(getattr(args, "repair", False))
+        or (args.command == "language" and (bool(args.code) or args.detect))
+        or (args.command == "aliases" and bool(args.add or args.remove))
     )
 
 
@@ -194,7 +235,9 @@ def _open_library(args: argparse.Namespace) -> Library:
             return Library.open_read_only(path, why=str(exc))
         print(f"coverage-reader: {exc}; waiting up to {WRITE_WAIT_S:.0f} s", file=sys.stderr)
         return Library.open(path, program=program, wait=WRITE_WAIT_S)
-    except LibraryReadOnly as exc:
+    except (LibraryReadOnly, WriteFailed) as exc:
+        # A read-only folder, or a full disk that stopped the library catching up:
+        # reading works all the same.
         if _changes_library(args):
             raise
         return Library.open_read_only(path, why=str(exc))
@@ -218,21 +261,46 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         stop.set()
 
     previous = signal.signal(signal.SIGINT, on_interrupt)
+    stopped: ImportStopped | None = None
     try:
         report = library.import_paths(
             [p for p in args.paths if p not in missing],
             progress=bar.update if bar else None,
             cancelled=stop.is_set,
         )
+    except ImportStopped as exc:  # the disk is full: say what was kept
+        stopped = exc
+        report = exc.report
     finally:
         signal.signal(signal.SIGINT, previous)
         if bar:
             bar.close()
     failed = [{"path": str(p), "reason": "no such file or folder"} for p in missing]
     failed += [{"path": f.path, "reason": f.reason} for f in report.failed]
-    if args.json:
+    _print_import(report, failed, args.json, out, stopped)
+    if stopped is not None:
+        print(f"coverage-reader: {stopped}", file=sys.stderr)
+        return EXIT_PARTIAL
+    if report.index_error:
+        print(f"warning: {report.index_error}", file=sys.stderr)
+    if report.cancelled:
+        print("interrupted; everything imported so far is kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return EXIT_PARTIAL if failed or report.problems or report.index_error else EXIT_OK
+
+
+def _print_import(
+    report: ImportReport,
+    failed: list[dict[str, str]],
+    as_json: bool,
+    out: TextIO,
+    stopped: ImportStopped | None,
+) -> None:
+    if as_json:
         summary = report.as_dict()
         summary["failed"] = failed
+        if stopped is not None:
+            summary["stopped"] = str(stopped)
         print(json.dumps(summary, ensure_ascii=False), file=out)
     else:
         print(
@@ -244,14 +312,15 @@ def cmd_import(library: Library, args: argparse.Namespace, out: TextIO) -> int:
             print(f"failed: {item['path']}: {item['reason']}", file=sys.stderr)
         for problem in report.problems:
             print(f"warning: {problem}", file=sys.stderr)
-    if report.cancelled:
-        print("interrupted; everything imported so far is kept", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return EXIT_PARTIAL if failed or report.problems else EXIT_OK
 
 
 def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
-    rows = library.list_articles(sort=args.sort, descending=args.sort != "title", limit=args.limit)
+    where = None
+    if args.lang:
+        where = ArticleFilter(language=args.lang.strip().lower().split("-")[0])
+    rows = library.list_articles(
+        sort=args.sort, descending=args.sort != "title", limit=args.limit, where=where
+    )
     if args.json:
         for row in rows:
             print(json.dumps(_summary_json(row), ensure_ascii=False), file=out)
@@ -293,7 +362,7 @@ def cmd_show(library: Library, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_search(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     query = " ".join(args.query)
-    page = library.search(query, limit=args.limit, sort=args.sort)
+    page = library.search(query, limit=args.limit, sort=args.sort, all_spellings=args.all_spellings)
     articles = {a.id: a for a in library.get_articles([h.article_id for h in page.hits])}
     if args.json:
         for hit in page.hits:
@@ -452,7 +521,52 @@ def cmd_import_annotations(library: Library, args: argparse.Namespace, out: Text
     return EXIT_OK
 
 
+def cmd_language(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.code and args.detect:
+        print("coverage-reader: give a language or --detect, not both", file=sys.stderr)
+        return EXIT_USAGE
+    if args.code or args.detect:
+        library.set_language(args.id, None if args.detect else args.code)
+    article = library.get_article(args.id)
+    print(article.language or "unknown", file=out)
+    return EXIT_OK
+
+
+def cmd_aliases(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.add and args.remove:
+        print("coverage-reader: --add or --remove, one at a time", file=sys.stderr)
+        return EXIT_USAGE
+    if args.add:
+        library.add_alias(args.add[0], args.add[1], kind=args.kind)
+    elif args.remove:
+        library.remove_alias(args.remove[0], args.remove[1])
+    table = library.alias_table()
+    groups = list(table.groups.values())
+    chosen = args.key or (args.add or args.remove or [None])[0]
+    if chosen:
+        groups = [g for g in groups if g.key == chosen.strip().lower().replace(" ", "-")]
+        if not groups and args.key:
+            print(f"coverage-reader: there is no name group “{args.key}”", file=sys.stderr)
+            return EXIT_PARTIAL
+    for group in groups:
+        if args.json:
+            data = {
+                "key": group.key,
+                "kind": group.kind,
+                "names": list(group.names),
+                "added": list(group.added),
+                "removed": list(group.removed),
+            }
+            print(json.dumps(data, ensure_ascii=False), file=out)
+        else:
+            kind = f" ({group.kind})" if group.kind else ""
+            print(f"{group.key}{kind}: {', '.join(group.names) or '(no names)'}", file=out)
+    return EXIT_OK
+
+
 _COMMANDS = {
+    "language": cmd_language,
+    "aliases": cmd_aliases,
     "highlight": cmd_highlight,
     "highlights": cmd_highlights,
     "export": cmd_export,

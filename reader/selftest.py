@@ -19,6 +19,10 @@ from pathlib import Path
 from reader import __version__
 
 SEED_TITLE = "Xi and Putin vow to enhance ties between China and Russia"
+CHINESE = (
+    "习近平同普京会晤\n\n国家主席习近平在符拉迪沃斯托克同俄罗斯总统普京举行会谈。"
+    "两国元首一致认为，中俄关系正处于历史最好时期。\n"
+)
 
 
 #: What the offscreen platform plugin says of every window; nothing is wrong.
@@ -99,11 +103,31 @@ def run_self_test() -> int:
                     win.shutdown()
                 return None
 
+            def languages() -> str | None:
+                # The bundled detector, jieba's dictionary and the name table are there.
+                story = Path(tmp) / "zh.txt"
+                story.write_text(CHINESE, encoding="gb18030")
+                report = library.import_paths([story])
+                if report.imported != 1:
+                    return f"a Chinese article was not imported: {report.failed}"
+                [article_id] = report.article_ids
+                if library.get_article(article_id).language != "zh":
+                    return f"a Chinese article was read as {library.get_article(article_id)}"
+                page = library.search("普京")
+                if [h.article_id for h in page.hits] != [article_id]:
+                    return "普京 was not found inside Chinese text"
+                if "<mark>普京</mark>" not in page.hits[0].snippet:
+                    return f"the snippet does not mark 普京: {page.hits[0].snippet}"
+                if library.search("alias:putin").total != 3:
+                    return "alias:putin did not find the three articles"
+                return None
+
             step("import the bundled articles", seeds)
             step("search", search)
             step("check the library", consistent)
             step("start the indexing helper", helper)
             step("open the window", window)
+            step("read Chinese text", languages)
         finally:
             library.close()
 

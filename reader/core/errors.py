@@ -32,3 +32,9 @@ class ArticleNotFound(CoverageReaderError):
 
 class LibraryReadOnly(LibraryError):
     """A change was asked of a library opened for reading only."""
+
+
+class WriteFailed(LibraryError):
+    """Something could not be written to the library folder (the disk is full, a file
+    is too large, an I/O error). What was being changed was not kept (or, for the search
+    index, the change is kept and the index catches up later: the message says which)."""

@@ -53,7 +53,16 @@ from reader.core.annotations.export import (
     parse_w3c,
 )
 from reader.core.annotations.model import DEFAULT_COLOR, Highlight
-from reader.core.errors import IngestError, LibraryError, LibraryReadOnly
+from reader.core.disk import unread_changes, write_failure
+from reader.core.errors import (
+    CoverageReaderError,
+    IngestError,
+    LibraryError,
+    LibraryReadOnly,
+    WriteFailed,
+)
+from reader.core.ingest import language as lang_detect
+from reader.core.ingest.normalize import clean_language
 from reader.core.models import (
     ArticleDate,
     ArticleFilter,
@@ -62,13 +71,23 @@ from reader.core.models import (
     SearchPage,
     StoredArticle,
 )
-from reader.core.resources import seed_files
+from reader.core.resources import resource_path, seed_files
 from reader.core.search import (
     HelperFailed,
+    IndexDamaged,
     IndexDocument,
     IndexUnavailable,
     SearchIndex,
     check_helper,
+)
+from reader.core.search.aliases import KINDS as ALIAS_KINDS
+from reader.core.search.aliases import (
+    AliasGroup,
+    AliasTable,
+    UserAlias,
+    clean_key,
+    clean_name,
+    load_shipped,
 )
 from reader.core.store import ImportFileRecord, Store
 from reader.core.store.db import SortKey as SortKey
@@ -137,6 +156,9 @@ class ImportReport:
     files: int = 0
     cancelled: bool = False
     article_ids: list[int] = field(default_factory=list)
+    #: Why the search index could not be updated (a full disk): the articles are in the
+    #: library, and the index catches up later.
+    index_error: str | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -146,6 +168,7 @@ class ImportReport:
             "failed": [{"path": f.path, "reason": f.reason} for f in self.failed],
             "problems": list(self.problems),
             "cancelled": self.cancelled,
+            **({"index_error": self.index_error} if self.index_error else {}),
         }
 
 
@@ -172,14 +195,38 @@ class CheckReport:
         return not self.problems
 
 
+class ImportStopped(WriteFailed):
+    """An import stopped because the library could not be written (the disk is full):
+    ``report`` says what was imported before (all of it is kept; nothing of the file
+    being stored when it stopped is)."""
+
+    def __init__(self, message: str, report: ImportReport) -> None:
+        super().__init__(message)
+        self.report = report
+
+
 def _changes(method: Callable[Concatenate[Library, P], R]) -> Callable[Concatenate[Library, P], R]:
-    """Refuse, with a clear message, a change to a library opened for reading only."""
+    """Refuse, with a clear message, a change to a library opened for reading only; and
+    say clearly that a change could not be written (a full disk) instead of letting the
+    database's or the file system's error through."""
 
     @functools.wraps(method)
     def checked(self: Library, /, *args: P.args, **kwargs: P.kwargs) -> R:
         if self.read_only is not None:
             raise LibraryReadOnly(f"{self.path}: nothing can be changed now: {self.read_only}")
-        return method(self, *args, **kwargs)
+        try:
+            return method(self, *args, **kwargs)
+        except CoverageReaderError:
+            raise
+        except Exception as exc:
+            reason = write_failure(exc)
+            if reason is None:
+                raise
+            log.warning("could not write to %s: %s", self.path, reason)
+            raise WriteFailed(
+                f"{self.path}: the change could not be saved: {reason}. The library is "
+                "as it was before it."
+            ) from exc
 
     return checked
 
@@ -203,10 +250,15 @@ class Library:
         self._lock = lock
         self._sync_lock = threading.Lock()
         self._undo = UndoStack()
+        self._aliases: AliasTable | None = None
         #: Things the user should be told about opening (an index rebuilt, say).
         self.notices = notices
         #: Why the index must be rebuilt before searches are complete (None: it is fine).
         self.needs_rebuild: str | None = None
+        #: The caller rebuilds the index (on a thread) when needs_rebuild says so.
+        self.rebuild_later = False
+        #: Bringing the index up to date found it damaged: changes wait for the rebuild.
+        self._index_damaged = False
         #: Why this library is open for reading only (None: it can be changed).
         self.read_only = read_only
         #: The articles the last annotation change, undo or redo touched.
@@ -247,12 +299,21 @@ class Library:
             notices: list[str] = []
             index, reason = cls._open_index(path, store)
             library = cls(path, store, index, notices, lock=lock)
+            library.rebuild_later = rebuild_later
             if reason is None:
                 # Finish what a process that died mid-change left queued, then make sure
                 # the index holds exactly the library's articles.
-                library.sync_index()
-                if index.doc_count() != store.article_count():
+                behind = library._catch_up_on_open()
+                if behind is not None:
+                    # The disk is full: the library opens all the same (to read it, and
+                    # to make room); the index catches up at the next change or open.
+                    notices.append(behind)
+                elif library.needs_rebuild is not None:  # the queue found it damaged
+                    reason = library.needs_rebuild
+                elif index.doc_count() != store.article_count():
                     reason = "it was out of date"
+                elif store.undetected_language_count():
+                    reason = "the articles' languages are to be detected"
             if reason is not None:
                 log.warning("the search index needs a rebuild: %s", reason)
                 if rebuild_later:
@@ -265,12 +326,32 @@ class Library:
                 if store.article_count() == 0:
                     library.import_paths(seed_files())
                 store.set_meta("seeded", "1")
-        except BaseException:
+        except BaseException as exc:
             if store is not None:
                 store.close()
             lock.release()
+            reason = None if isinstance(exc, CoverageReaderError) else write_failure(exc)
+            if reason is not None:
+                raise WriteFailed(
+                    f"{path}: the library cannot be opened to change it: {reason}. Nothing "
+                    "in it was lost; it can still be opened to read it"
+                ) from exc
             raise
         return library
+
+    def _catch_up_on_open(self) -> str | None:
+        """Apply what is queued for the index; what to tell the user if the index could
+        not be written (a full disk), None when it is up to date."""
+        try:
+            self.sync_index()
+        except WriteFailed as exc:
+            log.warning("the search index could not catch up: %s", exc)
+            reason = write_failure(exc) or str(exc)
+            return (
+                f"The search index could not be brought up to date ({reason}): searches "
+                "may miss the latest changes until there is room on the disk."
+            )
+        return None
 
     @classmethod
     def open_read_only(cls, path: Path | None = None, *, why: str | None = None) -> Library:
@@ -283,14 +364,25 @@ class Library:
             raise LibraryError(f"{path}: there is no library here")
         store = Store(path / DB_NAME, read_only=True)
         index: SearchIndex | None = None
-        library = cls(path, store, None, [], read_only=why or "it was opened for reading only")
+        notices: list[str] = []
+        if store.frozen and unread_changes(path / DB_NAME):
+            notices.append(
+                "The last changes made to this library cannot be read now (it was not "
+                "closed properly, and its folder is read-only or its disk full): it is "
+                "shown as it was before them. They appear when it is opened where it can "
+                "be written."
+            )
+        library = cls(path, store, None, notices, read_only=why or "it was opened for reading only")
         try:
             index = SearchIndex.open(path / INDEX_DIR, read_only=True)
         except IndexUnavailable as exc:
             library.needs_rebuild = str(exc)
-        except BaseException:
-            store.close()
-            raise
+        except BaseException as exc:
+            reason = write_failure(exc) if isinstance(exc, Exception) else None
+            if reason is None:
+                store.close()
+                raise
+            library.needs_rebuild = f"the index cannot be read now: {reason}"
         library._index_or_none = index
         return library
 
@@ -360,6 +452,9 @@ class Library:
         status = "done"
         last_sync = started
         interval, batch = SYNC_INTERVAL, SYNC_BATCH
+        #: Why the library could not be written, and at which file: the import stops.
+        stopped: tuple[str, str] | None = None
+        entry: Path | IngestError | None = None
         try:
             # The importers (feedparser, trafilatura, markdown-it …) load only when needed:
             # a process that only searches starts faster.
@@ -377,8 +472,10 @@ class Library:
                 self._import_one(import_id, entry, report)
                 report.files += 1
                 now = time.monotonic()
-                if now - last_sync >= interval or self._store.pending_count() >= batch:
-                    self.sync_index()
+                if report.index_error is None and (
+                    now - last_sync >= interval or self._store.pending_count() >= batch
+                ):
+                    self._sync_during_import(report)
                     last_sync = time.monotonic()
                     interval = min(interval * 2, SYNC_INTERVAL_MAX)
                     batch = min(batch * 2, SYNC_BATCH_MAX)
@@ -395,12 +492,52 @@ class Library:
         except KeyboardInterrupt:
             status = "interrupted"
             report.cancelled = True
+        except Exception as exc:
+            # The library cannot be written (a full disk): every file after this one
+            # would fail the same way. Stop at once, keep what was imported, say why.
+            reason = write_failure(exc)
+            if reason is None:
+                raise
+            log.warning("the import stopped: %s", reason)
+            status = "failed"
+            if entry is None:
+                stopped = (reason, "the start")
+            else:
+                stopped = (reason, str(entry.path if isinstance(entry, IngestError) else entry))
         finally:
-            self._store.finish_import(import_id, status)
-        self.sync_index()
+            try:
+                self._store.finish_import(import_id, status)
+            except Exception:
+                if stopped is None:
+                    raise  # (when stopped, the same full disk: the import log says "started")
+        self._sync_during_import(report)
+        if stopped is not None:
+            reason, name = stopped
+            kept = report.imported + report.updated
+            behind = (
+                " Searches may miss them until the search index catches up (at the next "
+                "change, or when the library is next opened)."
+                if report.index_error
+                else ""
+            )
+            raise ImportStopped(
+                f"{self.path}: the import stopped at {name}: {reason}. The {kept} "
+                f"article(s) of the {report.files} file(s) before it are kept, nothing of "
+                f"that file.{behind} Import the rest again when there is room: what is "
+                "already in the library is recognised.",
+                report,
+            )
         # Big imports leave merging to the end (see SearchIndex.apply).
         self._index.maintain()
         return report
+
+    def _sync_during_import(self, report: ImportReport) -> None:
+        """Bring the index up to date; if it cannot be written, the import goes on (the
+        articles are safe in the database) and the report says so."""
+        try:
+            self.sync_index()
+        except WriteFailed as exc:
+            report.index_error = str(exc)
 
     def _is_own(self, entry: Path | IngestError) -> bool:
         """True for the library's own files (a user may import a folder that holds it)."""
@@ -460,6 +597,8 @@ class Library:
         try:
             counts, ids = self._store_file(import_id, parsed, origin, size, digest)
         except Exception as exc:  # rolled back: no part of the file stays, the rest goes on
+            if write_failure(exc) is not None:
+                raise  # the disk is full: the import stops (see import_paths)
             log.exception("could not store %s", name)
             reason = f"could not be stored in the library ({type(exc).__name__}: {exc})"
             report.failed.append(FailedFile(name, reason))
@@ -485,10 +624,16 @@ class Library:
         were imported, updated, duplicates; the ids of the new and updated articles)."""
         counts = {"imported": 0, "updated": 0, "duplicate": 0}
         ids: list[int] = []
+        # The language is read from the text before the transaction (it is CPU work).
+        decided = [
+            lang_detect.decide(a.language, [a.title, *a.paragraphs]) for a in parsed.articles
+        ]
         with self._store.transaction():
-            for article in parsed.articles:
+            for article, (language, language_origin) in zip(parsed.articles, decided, strict=True):
+                if language != article.language:
+                    article = dataclasses.replace(article, language=language)
                 outcome, article_id = self._store.add_article(
-                    article, origin=origin, import_id=import_id
+                    article, origin=origin, import_id=import_id, language_origin=language_origin
                 )
                 counts[outcome] += 1
                 if outcome != "duplicate":
@@ -537,12 +682,12 @@ class Library:
                 applied += self._apply_pending()
             finally:
                 self._sync_lock.release()
-            if not self._store.pending_count():
+            if not self._store.pending_count() or self._index_damaged:
                 return applied
 
     def _apply_pending(self) -> int:
         applied = 0
-        while True:
+        while not self._index_damaged:
             pending = self._store.pending_changes(limit=SYNC_BATCH_MAX)
             if not pending:
                 return applied
@@ -554,9 +699,43 @@ class Library:
             present = {a.id for a in articles}
             # An article queued for upsert but deleted since is a delete for the index.
             deletes = [i for i, op in latest.items() if op == "delete" or i not in present]
-            self._index.apply(_index_documents(self._store, articles), deletes)
+            try:
+                self._index.apply(_index_documents(self._store, articles), deletes)
+            except IndexDamaged as exc:
+                return applied + self._damaged_while_syncing(exc)
+            except Exception as exc:
+                reason = write_failure(exc)
+                if reason is None:
+                    raise
+                # The index keeps its last commit (Whoosh writes a segment, then the
+                # table of contents that names it); the queue keeps the changes.
+                raise WriteFailed(
+                    f"{self.path}: the search index could not be updated: {reason}. "
+                    "What was changed is saved in the library; searches may miss it until "
+                    "the index catches up (at the next change, or when the library is next "
+                    "opened)."
+                ) from exc
             self._store.clear_pending(pending[-1].queue_id)
             applied += len(latest)
+        return applied
+
+    def _damaged_while_syncing(self, damage: IndexDamaged) -> int:
+        """Bringing the index up to date found it damaged (called holding the sync lock).
+        The changes are safe in the database: the index is rebuilt from it now (it takes
+        them all), or — when the caller rebuilds on a thread — ``needs_rebuild`` says
+        why and the changes wait in the queue. The damage is marked on disk either way,
+        so the next open rebuilds it if nothing does before."""
+        reason = str(damage)
+        log.warning("the search index is damaged: %s", reason)
+        self._index.mark_damaged(reason)
+        if self.rebuild_later:
+            self._index_damaged = True
+            self.needs_rebuild = reason
+            return 0
+        count = _rebuild(self._store, self._index)
+        self.needs_rebuild = None
+        self.notices.append(f"The search index was damaged and has been rebuilt ({reason}).")
+        return count
 
     @_changes
     def rebuild_index(
@@ -571,6 +750,7 @@ class Library:
             count = _rebuild(self._store, self._index, progress=progress, cancelled=cancelled)
             if not (cancelled and cancelled()):
                 self.needs_rebuild = None
+                self._index_damaged = False
         self.sync_index()
         return count
 
@@ -588,7 +768,12 @@ class Library:
         if pending:
             problems.append(f"index: {pending} change(s) not yet applied")
         expected = self._store.index_state()
+        # The files as they are on disk now (this process reads the index as it opened
+        # it: a file damaged since would only be found by the next open).
         try:
+            damage = self._index.verify()
+            if damage is not None:
+                problems.append(f"index: {damage}")
             actual = self._index.stored_state()
         except Exception as exc:
             problems.append(f"index: unreadable ({exc})")
@@ -691,11 +876,32 @@ class Library:
         return self._store.import_log()
 
     def search(
-        self, query: str, *, limit: int = 20, offset: int = 0, sort: str = "relevance"
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        offset: int = 0,
+        sort: str = "relevance",
+        all_spellings: bool = False,
     ) -> SearchPage:
-        page = self._index.search(
-            query, limit=limit, offset=offset, sort=sort, bodies=self._store.bodies
-        )
+        """Search the library. ``alias:KEY`` searches every name of a group of the name
+        table; ``all_spellings`` does so for every name typed in a short query."""
+        text, widened = self.alias_table().rewrite(query, all_spellings=all_spellings)
+
+        def run() -> SearchPage:
+            found = self._index.search(
+                text, limit=limit, offset=offset, sort=sort, bodies=self._store.bodies
+            )
+            if text == query:
+                return found
+            return dataclasses.replace(found, query=query, notices=(*widened, *found.notices))
+
+        try:
+            page = run()
+        except IndexDamaged as exc:
+            page = self._rebuild_damaged(exc, run)
+            notice = f"The search index was damaged and has been rebuilt from the library ({exc})."
+            page = dataclasses.replace(page, notices=(*page.notices, notice))
         if self.needs_rebuild is not None:
             notice = "The search index is being rebuilt; results may be incomplete."
             page = dataclasses.replace(
@@ -705,7 +911,37 @@ class Library:
 
     def more_like_this(self, article_id: int, *, limit: int = 10) -> list[tuple[int, float]]:
         article = self._store.get_article(article_id)
-        return self._index.more_like_this(article_id, article.text, limit=limit)
+
+        def run() -> list[tuple[int, float]]:
+            return self._index.more_like_this(article_id, article.text, limit=limit)
+
+        try:
+            return run()
+        except IndexDamaged as exc:
+            return self._rebuild_damaged(exc, run)
+
+    def _rebuild_damaged(self, damage: IndexDamaged, retry: Callable[[], R]) -> R:
+        """A search found the index damaged (where opening it does not look): it is
+        marked so on disk (the next open rebuilds it), and rebuilt now and the search run
+        again — unless the caller rebuilds on a thread (``needs_rebuild`` says why) or
+        this library is read-only; then the error says what happens."""
+        reason = str(damage)
+        log.warning("the search index is damaged: %s", reason)
+        self._index.mark_damaged(reason)
+        if self.read_only is not None:
+            self.needs_rebuild = reason
+            raise IndexUnavailable(
+                f"the search index is damaged ({reason}); it is rebuilt from the library "
+                "(nothing of yours is lost) when the library is next opened by the window"
+            ) from damage
+        if self.rebuild_later:
+            self.needs_rebuild = reason
+            raise IndexUnavailable(
+                f"the search index is damaged ({reason}); it is being rebuilt from the "
+                "library (nothing of yours is lost): search again when it is done"
+            ) from damage
+        self.rebuild_index()
+        return retry()
 
     # -- changing -----------------------------------------------------------------------
 
@@ -729,6 +965,68 @@ class Library:
             article_id, title=title, date=date, clear_date=clear_date, source=source, url=url
         )
         self.sync_index(wait=False)
+
+    @_changes
+    def set_language(self, article_id: int, language: str | None) -> None:
+        """Correct an article's language (``ru``, ``zh-CN`` → ``zh``); a new version of
+        the article keeps the correction. ``None`` gives the choice back to detection."""
+        if language is None or not language.strip():
+            article = self._store.get_article(article_id)
+            found, origin = lang_detect.decide(None, [article.title, *article.paragraphs])
+            self._store.set_language(article_id, found, origin)
+        else:
+            code = lang_detect.primary(clean_language(language.strip()))
+            if code is None:
+                raise LibraryError(
+                    f"“{language}” is not a language code: write two or three letters, "
+                    "such as en, ru or zh"
+                )
+            self._store.set_language(article_id, code, "user")
+        self.sync_index(wait=False)
+
+    def languages(self) -> list[tuple[str, int]]:
+        """The articles' languages with their counts, most articles first."""
+        return self._store.languages()
+
+    # -- name spellings ----------------------------------------------------------------
+
+    def alias_table(self) -> AliasTable:
+        """The table of name spellings: the shipped one with the user's changes."""
+        if self._aliases is None:
+            changes = [
+                UserAlias(key, name, kind, removed)
+                for key, name, kind, removed in self._store.alias_changes()
+            ]
+            self._aliases = AliasTable.build(_shipped_aliases(), changes)
+        return self._aliases
+
+    @_changes
+    def add_alias(self, key: str, name: str, *, kind: str | None = None) -> AliasGroup:
+        """Add a spelling to a group (a new group when ``key`` is new: give its kind)."""
+        key, name = clean_key(key), clean_name(name)
+        shipped = _shipped_aliases().get(key)
+        if kind is not None and kind not in ALIAS_KINDS:
+            raise LibraryError(f"“{kind}” is not a kind of name: use {', '.join(ALIAS_KINDS)}")
+        if shipped is not None and name in shipped.names:
+            self._store.drop_alias_change(key, name)  # it was removed: it is back
+        else:
+            self._store.set_alias_change(key, name, kind, removed=False)
+        self._aliases = None
+        return self.alias_table().group(key)
+
+    @_changes
+    def remove_alias(self, key: str, name: str) -> None:
+        """Take a spelling out of a group (the shipped table itself is never changed)."""
+        key, name = clean_key(key), clean_name(name)
+        group = self.alias_table().groups.get(key)
+        if group is None or name not in group.names:
+            raise LibraryError(f"the name group “{key}” has no name “{name}”")
+        shipped = _shipped_aliases().get(key)
+        if shipped is not None and name in shipped.names:
+            self._store.set_alias_change(key, name, None, removed=True)
+        else:
+            self._store.drop_alias_change(key, name)
+        self._aliases = None
 
     @_changes
     def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
@@ -1116,15 +1414,41 @@ def _index_documents(store: Store, articles: Sequence[StoredArticle]) -> list[In
     return documents
 
 
+@functools.cache
+def _shipped_aliases() -> dict[str, AliasGroup]:
+    """The name table the app ships (resources/aliases.yaml), read once."""
+    return load_shipped(resource_path("resources/aliases.yaml"))
+
+
+def _with_languages(store: Store, batch: list[StoredArticle]) -> list[StoredArticle]:
+    """Articles stored before languages were detected get one now (a rebuild reads
+    every article anyway); it is recorded in the store and indexed with the article."""
+    origins = store.language_origins([a.id for a in batch])
+    found: list[tuple[int, str | None, str]] = []
+    out = []
+    for article in batch:
+        if origins.get(article.id, "") is None:
+            language, origin = lang_detect.decide(
+                article.language, [article.title, *article.paragraphs]
+            )
+            found.append((article.id, language, origin))
+            if language != article.language:
+                article = dataclasses.replace(article, language=language)
+        out.append(article)
+    if found:
+        store.record_languages(found)
+    return out
+
+
 def _iter_documents(store: Store) -> Iterator[IndexDocument]:
     batch: list[StoredArticle] = []
     for article in store.iter_articles():
         batch.append(article)
         if len(batch) >= 500:
-            yield from _index_documents(store, batch)
+            yield from _index_documents(store, _with_languages(store, batch))
             batch = []
     if batch:
-        yield from _index_documents(store, batch)
+        yield from _index_documents(store, _with_languages(store, batch))
 
 
 def _rebuild(

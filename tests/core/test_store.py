@@ -299,14 +299,20 @@ def test_upgrade_to_stable_numbers_keeps_every_row_reference_and_trigger(tmp_pat
     conn.execute("INSERT INTO highlight_tags(highlight_id, tag) VALUES (3, 'quote')")
     conn.execute("DELETE FROM index_queue")
     tables = ["articles", "article_versions", "article_tags", "highlights", "highlight_tags"]
-    before = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    columns = {t: [r[1] for r in conn.execute(f"PRAGMA table_info({t})")] for t in tables}
+
+    def rows(conn: sqlite3.Connection, table: str) -> list[tuple[object, ...]]:
+        names = ", ".join(f'"{c}"' for c in columns[table])  # later migrations add some
+        return conn.execute(f"SELECT {names} FROM {table} ORDER BY 1, 2").fetchall()
+
+    before = {t: rows(conn, t) for t in tables}
     conn.close()
 
     store = Store(path)
     assert store.schema_version == SCHEMA_VERSION >= 4
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    after = {t: conn.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in tables}
+    after = {t: rows(conn, t) for t in tables}
     assert after == before
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]

@@ -6,10 +6,11 @@ Nothing outside this package imports Whoosh: the rest of the app sees
 """
 
 from reader.core.search.helper import HelperFailed, check_helper
-from reader.core.search.index import IndexDocument, IndexUnavailable, SearchIndex
+from reader.core.search.index import IndexDamaged, IndexDocument, IndexUnavailable, SearchIndex
 
 __all__ = [
     "HelperFailed",
+    "IndexDamaged",
     "IndexDocument",
     "IndexUnavailable",
     "SearchIndex",

@@ -19,7 +19,7 @@ import threading
 import time
 import warnings
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -39,10 +39,11 @@ from whoosh.collectors import (
     WrappingCollector,
 )
 
+from reader.core.disk import write_failure
 from reader.core.errors import CoverageReaderError, QueryError
 from reader.core.models import SearchHit, SearchPage
 from reader.core.search import phrases, queries, whoosh_fixes
-from reader.core.search.analysis import ENGLISH_STOP_WORDS, stem_term
+from reader.core.search.analysis import HAN, STOP_WORDS, stem_term
 from reader.core.search.expansion import AnyWord
 from reader.core.search.helper import (
     HelperFailed,
@@ -57,6 +58,7 @@ from reader.core.search.schema import SCHEMA_VERSION, build_schema
 from reader.core.search.snippets import lead, make_snippet
 from reader.core.search.vocabulary import FILE_NAME as VOCABULARY_FILE
 from reader.core.search.vocabulary import Vocabulary, words_of
+from reader.core.search.vocabulary import damage as vocabulary_damage
 
 log = logging.getLogger(__name__)
 whoosh_fixes.apply()
@@ -102,6 +104,11 @@ class _Cancelled(Exception):
 
 class IndexUnavailable(CoverageReaderError):
     """The index folder is missing, damaged, or was made by another version."""
+
+
+class IndexDamaged(IndexUnavailable):
+    """Reading the index failed mid-search: a damaged file that opening it did not find
+    (opening checks every file's ends, not every byte). The index must be rebuilt."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,17 +214,23 @@ class SearchIndex:
             raise IndexUnavailable(f"the index has no valid {MARKER}") from exc
         if not isinstance(marker, dict) or marker.get("schema") != SCHEMA_VERSION:
             raise IndexUnavailable("the index was made by another version of the app")
+        if marker.get("damaged"):
+            raise IndexUnavailable(f"the index was found damaged ({marker['damaged']})")
         try:
             # Whoosh leaves a damaged file open when it fails half-way; it is closed when
             # the error is dropped, which would warn. The failure itself is reported.
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ResourceWarning)
-                ix = _open_existing(path, read_only=read_only)
-                gc.collect()
+                try:
+                    ix = _open_existing(path, read_only=read_only)
+                finally:
+                    gc.collect()  # (also, and above all, when it failed)
             return cls(path, ix, read_only=read_only)
         except IndexUnavailable:
             raise
         except Exception as exc:  # damaged files fail in many ways; all mean "rebuild"
+            if write_failure(exc) is not None:
+                raise  # a full disk is no damage: the index must not be thrown away
             raise IndexUnavailable(f"the index is damaged ({type(exc).__name__}: {exc})") from None
 
     def close(self) -> None:
@@ -244,6 +257,62 @@ class SearchIndex:
     ) -> None:
         self.close()
 
+    def verify(self) -> str | None:
+        """Why the index on disk is damaged (None: it is sound, as far as opening it
+        again can tell): the check of :meth:`open`, on the files as they are now."""
+        damage = self._verify_once()
+        if damage is not None and self.read_only:
+            # Another process may have been committing (and removing the files of the
+            # table of contents this one read): only damage found twice is damage.
+            damage = self._verify_once()
+        return damage
+
+    def _verify_once(self) -> str | None:
+        with self._write_lock:
+            try:
+                marker = json.loads((self.path / MARKER).read_text(encoding="utf-8"))
+                if not isinstance(marker, dict):
+                    return f"the index has no valid {MARKER}"
+                if marker.get("damaged"):
+                    return f"the index was found damaged ({marker['damaged']})"
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", ResourceWarning)
+                    try:
+                        _open_existing(self.path, read_only=True).close()
+                    finally:
+                        gc.collect()  # what a damaged file left open is closed here
+            except IndexUnavailable as exc:
+                return str(exc)
+            except Exception as exc:
+                reason = write_failure(exc)
+                if reason is not None:
+                    return f"the index cannot be checked now: {reason}"
+                return f"the index is damaged ({type(exc).__name__}: {exc})"
+        return None
+
+    def mark_damaged(self, reason: str) -> None:
+        """Remember on disk that the index is damaged, so that the next :meth:`open`
+        (in any process) rebuilds it even if the damage is where opening does not look.
+        Does nothing in a read-only index."""
+        if self.read_only:
+            return
+        try:
+            marker = json.loads((self.path / MARKER).read_text(encoding="utf-8"))
+            if not isinstance(marker, dict):
+                marker = {}
+        except (OSError, ValueError):
+            marker = {}
+        marker["damaged"] = reason
+        part = self.path / (MARKER + ".part")
+        try:
+            part.write_text(json.dumps(marker), encoding="utf-8")
+            part.replace(self.path / MARKER)
+        except OSError as exc:
+            # Without the mark, a damaged marker or folder still fails the next open.
+            log.warning("could not mark the index as damaged: %s", exc)
+            with contextlib.suppress(OSError):
+                (self.path / MARKER).unlink()
+
     # -- writing ---------------------------------------------------------------------
 
     def apply(self, upserts: Iterable[IndexDocument], deletes: Iterable[int]) -> None:
@@ -252,7 +321,9 @@ class SearchIndex:
         deletes = list(deletes)
         if not upserts and not deletes:
             return
-        with self._write_lock:
+        # Writing reads the index too (which articles it holds, where their old copies
+        # are): a damaged file found then is told as damage, like a search finding it.
+        with self._write_lock, _reading():
             known = self._indexed_ids([d.article_id for d in upserts])
             # The words first: a crash before the index commits leaves them counted
             # early (harmless), never missing.
@@ -553,13 +624,13 @@ class SearchIndex:
     # -- reading ---------------------------------------------------------------------
 
     def doc_count(self) -> int:
-        with self._read_lock:
+        with self._read_lock, _reading():
             return int(self._current_searcher().doc_count())
 
     def stored_state(self) -> dict[int, str]:
         """article id -> content hash, for every indexed article (to check against the
         library)."""
-        with self._read_lock:
+        with self._read_lock, _reading():
             searcher = self._current_searcher()
             return {int(f["id"]): str(f["hash"]) for f in searcher.all_stored_fields()}
 
@@ -580,7 +651,7 @@ class SearchIndex:
         limit = max(0, limit)
         offset = max(0, offset)
         key = (query, limit, offset, sort, snippet_chars, bodies is not None)
-        with self._read_lock:
+        with self._read_lock, _reading():
             searcher = self._current_searcher()
             known = self._recent.get(searcher, key)
             if known is not None:
@@ -645,7 +716,7 @@ class SearchIndex:
         self, article_id: int, body: str, *, limit: int = 10
     ) -> list[tuple[int, float]]:
         """Articles whose text shares the most distinctive words with ``body``."""
-        with self._read_lock:
+        with self._read_lock, _reading():
             searcher = self._current_searcher()
             docnum = searcher.document_number(id=str(article_id))
             if docnum is None:
@@ -658,7 +729,7 @@ class SearchIndex:
         prefix = prefix.strip().lower()
         if not prefix:
             return []
-        with self._read_lock:  # a rebuild swaps the vocabulary under this lock
+        with self._read_lock, _reading():  # a rebuild swaps the vocabulary under this lock
             words, _cut = self._vocabulary.words_with_prefix(prefix, limit=limit * 5)
             reader = self._current_searcher().reader()
             return [w for w in words if _in_index(reader, w)][:limit]
@@ -727,7 +798,9 @@ class SearchIndex:
         reader = searcher.reader()
         replacements: dict[str, str] = {}
         for word in dict.fromkeys(words):
-            if word in ENGLISH_STOP_WORDS or not 3 <= len(word) <= 40 or not word.isalpha():
+            if word in STOP_WORDS or not 3 <= len(word) <= 40 or not word.isalpha():
+                continue
+            if re.search(f"[{HAN}]", word):  # a run of Chinese is many words, not a typo
                 continue
             if _in_index(reader, word):
                 continue
@@ -804,6 +877,46 @@ class _TopTermsCollector(TermsCollector):  # type: ignore[misc]
                 term = tm.term()
                 self.termdocs[term].append(global_docnum)
                 self.docterms[global_docnum].append(term)
+
+
+#: Where an error that means "a file of the index is damaged" comes from: Whoosh, or this
+#: package's code that reads the index's files (not the query parser, say).
+_READERS = (
+    str(Path(whoosh.__file__).parent),
+    *(
+        str(Path(__file__).with_name(name))
+        for name in ("index.py", "phrases.py", "expansion.py", "whoosh_fixes.py", "vocabulary.py")
+    ),
+)
+
+
+@contextlib.contextmanager
+def _reading() -> Iterator[None]:
+    """Turn an error raised while reading the index's files into :class:`IndexDamaged`.
+
+    Opening the index checks the ends of every file (a truncated or missing file is
+    found then); bytes damaged in the middle of a file are found only when a search
+    reads them. An error raised by Whoosh itself (or by this package reading the
+    files, or the vocabulary) is taken for such damage; errors of the query or of the
+    caller's callbacks (the library's texts) are not.
+    """
+    try:
+        yield
+    except (CoverageReaderError, HelperFailed, whoosh.index.LockError):
+        raise  # not damage: told as what they are
+    except (MemoryError, RecursionError, TimeLimit):
+        raise
+    except Exception as exc:
+        if write_failure(exc) is not None:
+            raise  # a full disk, not damage
+        tb = exc.__traceback__
+        where = ""
+        while tb is not None:
+            where = tb.tb_frame.f_code.co_filename
+            tb = tb.tb_next
+        if where.startswith(_READERS):
+            raise IndexDamaged(f"the index is damaged ({type(exc).__name__}: {exc})") from exc
+        raise
 
 
 def _in_index(reader: Any, word: str) -> bool:
@@ -986,11 +1099,16 @@ def _open_existing(path: Path, *, read_only: bool = False) -> Any:
             raise IndexUnavailable("the index files are missing")
         if not (path / VOCABULARY_FILE).is_file():
             raise IndexUnavailable("the index's vocabulary is missing")
+        damage = vocabulary_damage(path)
+        if damage is not None:
+            raise IndexUnavailable(damage)
         ix = whoosh.index.open_dir(str(path), readonly=read_only)
         _probe(ix)
     except IndexUnavailable:
         raise
     except Exception as exc:
+        if write_failure(exc) is not None:
+            raise  # a full disk is no damage: the index must not be thrown away
         message = f"the index is damaged ({type(exc).__name__}: {exc})"
     else:
         return ix

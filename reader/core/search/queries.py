@@ -33,7 +33,7 @@ from whoosh.qparser import (
 )
 
 from reader.core.errors import QueryError
-from reader.core.search.analysis import WORD_PATTERN, stem_term, text_analyzer
+from reader.core.search.analysis import WORD_PATTERN, stem_term, text_analyzer, words_in
 from reader.core.search.expansion import AnyWord
 from reader.core.search.schema import DEFAULT_FIELDS, FIELD_ALIASES, build_schema
 from reader.core.search.vocabulary import Vocabulary
@@ -53,7 +53,6 @@ _OPERATOR = re.compile(r"(?:^|\s)(?:AND|OR|NOT|ANDNOT|ANDMAYBE)(?:\s|$)")
 _FIELD = re.compile(r"(?<![\w.])(\w+):(?=\S)")
 _SYNTAX = re.compile(r"[\"()\[\]*?~^]|(?:^|\s)[+-]\w")
 WORD_RE = re.compile(WORD_PATTERN)
-_WORD = WORD_RE
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})(?:-(\d{1,2}))?\b")
 _DATE_VALUE = re.compile(r"(?i)\bdate:\s*(?:[<>]=?)?\s*(\[[^\]]*\]?|\{[^}]*\}?|\S+)")
 _ANALYZER = text_analyzer()
@@ -133,6 +132,38 @@ def _exact_dates_to_terms(text: str) -> str:
     return _DATE_EXACT.sub(fix, text)
 
 
+#: Language names people type after ``lang:``, and the codes the index holds.
+LANGUAGE_NAMES = {
+    "english": "en",
+    "russian": "ru",
+    "chinese": "zh",
+    "ukrainian": "uk",
+    "german": "de",
+    "french": "fr",
+    "spanish": "es",
+    "japanese": "ja",
+    "korean": "ko",
+    "arabic": "ar",
+    "kazakh": "kk",
+    "mongolian": "mn",
+    "русский": "ru",
+    "中文": "zh",
+}
+
+_LANGUAGE_VALUE = re.compile(r"(?i)\b(lang|language):([^\s()\[\]\"]+)")
+
+
+def _language_codes(text: str) -> str:
+    """``lang:zh-CN`` / ``lang:Chinese`` / ``lang:RU`` → the code the index holds."""
+
+    def fix(m: re.Match[str]) -> str:
+        value = m.group(2).lower().replace("_", "-")
+        code = LANGUAGE_NAMES.get(value, value.split("-", 1)[0])
+        return f"{m.group(1)}:{code}"
+
+    return _LANGUAGE_VALUE.sub(fix, text)
+
+
 def _compact_dates(text: str) -> str:
     """``date:2018-09-14`` → ``date:20180914`` (a hyphen would read as NOT), and
     comparisons to ranges."""
@@ -210,7 +241,8 @@ def free_words(text: str) -> list[str]:
 
 
 def plain_words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
+    """The words of a query, lower-cased (Chinese segmented into its words)."""
+    return [w.lower() for w in words_in(text, query=True)]
 
 
 def parse(text: str, *, vocabulary: Vocabulary | None = None) -> ParsedQuery:
@@ -226,7 +258,7 @@ def parse(text: str, *, vocabulary: Vocabulary | None = None) -> ParsedQuery:
     words = plain_words(text)
 
     if is_advanced(text):
-        parsed = _parse_advanced(_compact_dates(text))
+        parsed = _parse_advanced(_language_codes(_compact_dates(text)))
         if parsed is not None:
             result = ParsedQuery(parsed, "advanced", words, notices)
             if vocabulary is not None:

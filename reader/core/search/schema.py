@@ -14,7 +14,7 @@ from reader.core.search.analysis import name_analyzer, text_analyzer
 
 #: Bumped whenever fields or analysis change; an index made with another version is
 #: rebuilt from the library on open.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 #: Words users may put before a colon, mapped to index fields.
 FIELD_ALIASES: dict[str, str] = {
@@ -59,7 +59,8 @@ def build_schema() -> Schema:
         note=TEXT(analyzer=text_analyzer(), phrase=True, stored=True),
         highlight=TEXT(analyzer=text_analyzer(), phrase=True),
         color=KEYWORD(lowercase=True, commas=True),
-        language=ID(),
+        # The article's language as a primary subtag (en, ru, zh): ``lang:ru``.
+        language=KEYWORD(lowercase=True),
         date=DATETIME(sortable=True),
         # The publication year, month and day as words ("2019 201909 20190914"): a
         # query for a year, month or day is one term instead of a numeric range.

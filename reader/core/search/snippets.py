@@ -13,9 +13,10 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from reader.core.search.analysis import WORD_PATTERN, stem_term
+from reader.core.search.analysis import HAN, WORD_PATTERN, split_word, stem_term, subwords
 
 _WORD = re.compile(WORD_PATTERN)
+_HAN = re.compile(f"[{HAN}]")
 _SPACES = re.compile(r"\s+")
 _ADJACENT_MARKS = re.compile(r"</mark>(\s+)<mark>")
 
@@ -33,7 +34,21 @@ def find_matches(text: str, stems: Collection[str]) -> list[_Match]:
         return []
     found = []
     for m in _WORD.finditer(text):
-        stem = stem_term(m.group(0).lower())
+        word = m.group(0)
+        if _HAN.search(word):
+            # Chinese: its words, and the dictionary words inside a long one.
+            base = m.start()
+            for part, s, e in split_word(word):
+                stem = stem_term(part.lower())
+                if stem in stems:
+                    found.append(_Match(base + s, base + e, stem))
+                    continue
+                for sub, a, b in subwords(part):
+                    if sub in stems:
+                        found.append(_Match(base + s + a, base + s + b, sub))
+                        break
+            continue
+        stem = stem_term(word.lower())
         if stem in stems:
             found.append(_Match(m.start(), m.end(), stem))
     return found

@@ -18,6 +18,7 @@ in between can only leave a word here early, never miss one.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections import Counter
@@ -27,6 +28,7 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import DamerauLevenshtein, Levenshtein
 
+from reader.core.disk import connect_read_only, write_failure
 from reader.core.search.analysis import unstemmed_words
 
 FILE_NAME = "vocabulary.sqlite"
@@ -37,6 +39,46 @@ CREATE TABLE IF NOT EXISTS words (
     articles INTEGER NOT NULL
 ) WITHOUT ROWID;
 """
+
+
+def damage(folder: Path) -> str | None:
+    """Why the vocabulary in ``folder`` cannot be used as it is (None: it can), found
+    cheaply: the file is a SQLite database holding the words table, and is not shorter
+    than the database says it is (a truncated file fails only when the lost pages are
+    read, which may be months later)."""
+    path = folder / FILE_NAME
+    try:
+        size = path.stat().st_size
+        db, _frozen = connect_read_only(path)
+    except (OSError, sqlite3.Error) as exc:
+        if write_failure(exc) is not None:
+            raise  # a full disk (SQLite could not make its -shm file): not damage
+        return f"the index's vocabulary cannot be read ({exc})"
+    try:
+        if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'words'").fetchone() is None:
+            return "the index's vocabulary is empty or damaged (it has no words table)"
+        pages = int(db.execute("PRAGMA page_count").fetchone()[0])
+        page_size = int(db.execute("PRAGMA page_size").fetchone()[0])
+        # Pages still in the write-ahead log are not in the file yet (a crash before the
+        # log was written back): only a file without a log can be measured.
+        log_size = _size(Path(f"{path}-wal"))
+        if not log_size and pages * page_size > size:
+            return f"the index's vocabulary is truncated ({size} of {pages * page_size} bytes)"
+        db.execute("SELECT word, articles FROM words LIMIT 1").fetchall()
+    except sqlite3.Error as exc:
+        if write_failure(exc) is not None:
+            raise
+        return f"the index's vocabulary is damaged ({exc})"
+    finally:
+        db.close()
+    return None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def words_of(*texts: str | None) -> set[str]:
@@ -56,11 +98,8 @@ class Vocabulary:
         self.path = folder / FILE_NAME
         self._lock = threading.Lock()
         if read_only:
-            self._db = sqlite3.connect(
-                f"{self.path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                check_same_thread=False,
-                isolation_level=None,
+            self._db, _frozen = connect_read_only(
+                self.path, check_same_thread=False, isolation_level=None
             )
         else:
             self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
@@ -93,7 +132,10 @@ class Vocabulary:
                 )
                 self._db.execute("COMMIT")
             except BaseException:
-                self._db.execute("ROLLBACK")
+                # (SQLite may have rolled back by itself: a full disk.)
+                if self._db.in_transaction:
+                    with contextlib.suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
                 raise
 
     def __len__(self) -> int:

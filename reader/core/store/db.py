@@ -7,6 +7,7 @@ Only :mod:`reader.core` uses this module; the UI and the command line go through
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import sqlite3
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from reader.core.annotations.model import Highlight
-from reader.core.errors import ArticleNotFound, LibraryError
+from reader.core.disk import connect_read_only, write_failure
+from reader.core.errors import ArticleNotFound, LibraryError, WriteFailed
 from reader.core.models import (
     PARAGRAPH_SEPARATOR,
     Article,
@@ -32,7 +34,7 @@ from reader.core.store.highlights import ArticleSnapshot, HighlightStore, finger
 from reader.core.store.migrations import SCHEMA_VERSION, ensure_supported, migrate
 
 AddOutcome = Literal["imported", "updated", "duplicate"]
-SortKey = Literal["date", "title", "source", "added", "highlights"]
+SortKey = Literal["date", "title", "source", "added", "highlights", "language"]
 
 __all__ = ["SCHEMA_VERSION", "AddOutcome", "ImportFileRecord", "PendingChange", "Store"]
 
@@ -118,6 +120,8 @@ _SORT_SQL: dict[str, str] = {
     "source": "s.name IS NULL, s.name COLLATE NOCASE {dir}, a.sort_date DESC, a.id DESC",
     "added": "a.id {dir}",
     "highlights": "highlight_count {dir}, a.sort_date DESC, a.id DESC",
+    # By code, so each language's articles come together; unknown languages last.
+    "language": "a.language IS NULL, a.language {dir}, a.sort_date DESC, a.id DESC",
 }
 
 _HIGHLIGHT_COUNT = "(SELECT COUNT(*) FROM highlights h WHERE h.article_id = a.id)"
@@ -180,18 +184,19 @@ class Store:
     def __init__(self, path: Path, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        #: Read as it was last closed (from a read-only folder, or a full disk): changes
+        #: made since cannot be seen (see :func:`reader.core.disk.connect_read_only`).
+        self.frozen = False
         self._lock = threading.RLock()
         if not read_only and not path.exists():
             _create_private(path)
         try:
             if read_only:
                 # Another process may be writing it; SQLite itself refuses every write.
-                self._conn = sqlite3.connect(
-                    f"{path.resolve().as_uri()}?mode=ro",
-                    uri=True,
-                    isolation_level=None,
-                    check_same_thread=False,
-                    timeout=30.0,
+                # In a folder this process cannot write (or on a full disk), it is read
+                # as it was last closed (``frozen``).
+                self._conn, self.frozen = connect_read_only(
+                    path, isolation_level=None, check_same_thread=False, timeout=30.0
                 )
             else:
                 self._conn = sqlite3.connect(
@@ -219,6 +224,11 @@ class Store:
                 migrate(self._conn, path)
         except sqlite3.DatabaseError as exc:
             self._conn.close()
+            reason = write_failure(exc)
+            if reason is not None:  # SQLite could not make its -wal or -shm file
+                raise WriteFailed(
+                    f"{path}: the library database cannot be opened to change it: {reason}"
+                ) from exc
             raise LibraryError(f"{path}: not a usable library database: {exc}") from exc
         except Exception:
             self._conn.close()
@@ -246,13 +256,23 @@ class Store:
             self._in_transaction = True
             try:
                 yield
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            else:
+                # A COMMIT that fails (the disk is full) may leave the transaction open:
+                # it is rolled back below like any failure, never left to be committed
+                # by a later statement.
                 self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
             finally:
                 self._in_transaction = False
+
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if SQLite has not already (it does by itself
+        after some errors, such as a full disk); the error that caused it is what the
+        caller hears about, not a failed rollback."""
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     def integrity_check(self) -> list[str]:
         with self._lock:
@@ -329,7 +349,12 @@ class Store:
     # -- articles: writing -----------------------------------------------------------
 
     def add_article(
-        self, article: Article, *, origin: str | None, import_id: int | None
+        self,
+        article: Article,
+        *,
+        origin: str | None,
+        import_id: int | None,
+        language_origin: str | None = None,
     ) -> tuple[AddOutcome, int]:
         """Store one parsed article and queue it for the index.
 
@@ -353,8 +378,8 @@ class Store:
             if existing is None:
                 cur = self._conn.execute(
                     "INSERT INTO articles(url, external_id, origin, title, date, sort_date, "
-                    "source_id, dateline, author, language, title_derived, added_at, updated_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "source_id, dateline, author, language, language_origin, title_derived, "
+                    "added_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.url,
                         article.external_id,
@@ -366,6 +391,7 @@ class Store:
                         article.dateline,
                         article.author,
                         article.language,
+                        language_origin,
                         int(article.title_derived),
                         now,
                         now,
@@ -383,12 +409,16 @@ class Store:
                         (article_id,),
                     ).fetchone()[0]
                 )
-                # Metadata the new version does not state is kept from the old one.
+                # Metadata the new version does not state is kept from the old one; so
+                # is a language the user corrected.
                 self._conn.execute(
                     "UPDATE articles SET title = ?, date = COALESCE(?, date), "
                     "sort_date = COALESCE(?, sort_date), source_id = COALESCE(?, source_id), "
                     "dateline = COALESCE(?, dateline), author = COALESCE(?, author), "
-                    "language = COALESCE(?, language), url = COALESCE(url, ?), "
+                    "language = CASE WHEN language_origin = 'user' THEN language "
+                    "ELSE COALESCE(?, language) END, "
+                    "language_origin = CASE WHEN language_origin = 'user' THEN 'user' "
+                    "ELSE COALESCE(?, language_origin) END, url = COALESCE(url, ?), "
                     "external_id = COALESCE(external_id, ?), title_derived = ?, "
                     "updated_at = ? WHERE id = ?",
                     (
@@ -399,6 +429,7 @@ class Store:
                         article.dateline,
                         article.author,
                         article.language,
+                        language_origin,
                         article.url,
                         article.external_id,
                         int(article.title_derived),
@@ -477,6 +508,82 @@ class Store:
             )
             if cur.rowcount == 0:
                 raise ArticleNotFound(article_id)
+
+    def set_language(self, article_id: int, language: str | None, origin: str) -> None:
+        """Set an article's language; ``origin="user"`` (a correction by hand) is kept by
+        new versions of the article."""
+        with self._lock, self.transaction():
+            self._require(article_id)
+            self._conn.execute(
+                "UPDATE articles SET language = ?, language_origin = ?, updated_at = ? "
+                "WHERE id = ?",
+                (language, origin, utcnow(), article_id),
+            )
+            self._queue(article_id, "upsert")
+
+    def language_origins(self, article_ids: Sequence[int]) -> dict[int, str | None]:
+        """article id -> where its language came from (None: not looked at yet)."""
+        found: dict[int, str | None] = {}
+        with self._lock:
+            for start in range(0, len(article_ids), 500):
+                chunk = list(article_ids[start : start + 500])
+                marks = ", ".join("?" * len(chunk))
+                for r in self._conn.execute(
+                    f"SELECT id, language_origin FROM articles WHERE id IN ({marks})", chunk
+                ):
+                    found[int(r[0])] = r[1]
+        return found
+
+    def undetected_language_count(self) -> int:
+        """Articles whose language was never looked at (stored by an older version)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT COUNT(*) FROM articles WHERE language_origin IS NULL"
+            ).fetchone()
+            return int(row[0])
+
+    def record_languages(self, found: Sequence[tuple[int, str | None, str]]) -> None:
+        """Store detected languages ``(article id, language, origin)``. Not queued for
+        the index: the caller is indexing these articles with these languages."""
+        with self._lock, self.transaction():
+            self._conn.executemany(
+                "UPDATE articles SET language = ?, language_origin = ? "
+                "WHERE id = ? AND language_origin IS NULL",
+                [(language, origin, article_id) for article_id, language, origin in found],
+            )
+
+    def alias_changes(self) -> list[tuple[str, str, str | None, bool]]:
+        """The user's changes to the name table: (key, name, kind, removed), oldest first."""
+        with self._lock:
+            return [
+                (str(r[0]), str(r[1]), r[2], bool(r[3]))
+                for r in self._conn.execute(
+                    "SELECT key, name, kind, removed FROM aliases ORDER BY seq"
+                )
+            ]
+
+    def set_alias_change(self, key: str, name: str, kind: str | None, removed: bool) -> None:
+        with self._lock, self.transaction():
+            self._conn.execute(
+                "INSERT OR REPLACE INTO aliases(key, name, kind, removed, seq, added_at) "
+                "VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM aliases), ?)",
+                (key, name, kind, int(removed), utcnow()),
+            )
+
+    def drop_alias_change(self, key: str, name: str) -> None:
+        with self._lock, self.transaction():
+            self._conn.execute("DELETE FROM aliases WHERE key = ? AND name = ?", (key, name))
+
+    def languages(self) -> list[tuple[str, int]]:
+        """Languages of the articles, with their counts, most articles first."""
+        with self._lock:
+            return [
+                (str(r[0]), int(r[1]))
+                for r in self._conn.execute(
+                    "SELECT language, COUNT(*) AS n FROM articles WHERE language IS NOT NULL "
+                    "GROUP BY language ORDER BY n DESC, language"
+                )
+            ]
 
     def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
         with self._lock, self.transaction():

@@ -7,6 +7,7 @@ an existing library is migrated, a backup copy is written beside it.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import sqlite3
 from dataclasses import dataclass
@@ -101,7 +102,11 @@ def migrate(conn: sqlite3.Connection, db_path: Path | None) -> int:
             conn.execute(f"PRAGMA user_version = {migration.number}")
             conn.execute("COMMIT")
         except Exception:
-            conn.execute("ROLLBACK")
+            # SQLite may have rolled back by itself (a full disk): the error is what
+            # the caller hears about, not a failed ROLLBACK.
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
         finally:
             if migration.foreign_keys_off and foreign_keys:

@@ -18,6 +18,13 @@ TEXTS = [
     "Миссия 普京 café naïve — «quotes» and 1,000,000 rubles",
     "of the Russian president",  # starts with stop words (positions renumbered)
     "vowing vowed vows VOW",
+    # Russian: stems, stop words, ё
+    "Президент России Владимир Путин и его ещё не названный преемник; Путина, Путину",
+    # Chinese: segmented, with sub-words of long words, stop words, digits and Latin
+    "中国国家主席习近平与俄罗斯总统普京在符拉迪沃斯托克会晤，中俄关系的2019年G20峰会。",
+    "的了和",  # nothing but Chinese function words
+    "哈哈哈哈 上海合作组织 中华人民共和国主席",  # repeated sub-words at one position
+    "Xi Jinping (习近平) met Putin (Путин) in Vladivostok",
 ]
 
 MODES: list[dict[str, Any]] = [
