@@ -135,28 +135,7 @@ def open_title(qtbot: QtBot, window: MainWindow, title: str) -> int:
     return article.id
 
 
-#: Whoosh leaves the garbage segment's file open in a reference cycle when it fails on
-#: it; SearchIndex.open ignores the ResourceWarning only while it opens, so the warning
-#: comes whenever the cycle is collected (and on Windows the open file would stop the
-#: damaged index folder from being removed for the rebuild).
-_LEAKS_THE_DAMAGED_FILE = pytest.mark.xfail(
-    raises=pytest.PytestUnraisableExceptionWarning,
-    strict=False,
-    reason="reader/core/search/index.py: the damaged segment's file is left open "
-    "(ResourceWarning when garbage-collected); SearchIndex.open should gc.collect() inside "
-    "its catch_warnings on failure too",
-)
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        pytest.param(name, marks=_LEAKS_THE_DAMAGED_FILE)
-        if name == "seeds-segment-garbage"
-        else name
-        for name in DAMAGES
-    ],
-)
+@pytest.mark.parametrize("damage", list(DAMAGES))
 def test_a_damaged_index_is_rebuilt_with_a_visible_notice_and_nothing_is_lost(
     qtbot: QtBot,
     lib_path: Path,
