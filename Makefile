@@ -30,9 +30,10 @@ system-deps:
 
 # The environment: a venv installed from the hash-pinned lock file, then the project
 # itself (editable, without touching the network again).
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock packaging/pip.lock pyproject.toml
 	@packaging/linux/system-deps.sh --check >/dev/null || packaging/linux/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r packaging/pip.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $(STAMP)
