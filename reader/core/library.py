@@ -81,9 +81,9 @@ from reader.core.search import (
     check_helper,
 )
 from reader.core.search.aliases import KINDS as ALIAS_KINDS
+from reader.core.search.aliases import AliasGroup as AliasGroup
+from reader.core.search.aliases import AliasTable as AliasTable
 from reader.core.search.aliases import (
-    AliasGroup,
-    AliasTable,
     UserAlias,
     clean_key,
     clean_name,

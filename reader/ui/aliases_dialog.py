@@ -25,8 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.errors import CoverageReaderError
-from reader.core.library import Library
-from reader.core.search.aliases import AliasGroup
+from reader.core.library import AliasGroup, Library
 from reader.ui.models.aliases import AliasFilterProxy, AliasModel
 
 

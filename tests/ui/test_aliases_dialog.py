@@ -1,4 +1,4 @@
-"""Search ▸ Name spellings: the table, its filter, adding and removing spellings and
+"""Edit ▸ Name Spellings…: the table, its filter, adding and removing spellings and
 groups, driven through the real dialog."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def lib(tmp_path: Path) -> Iterator[Library]:
         yield library
 
 
-def when_modal(qtbot: QtBot, kind: type, act: Callable[[QDialog], None]) -> list[bool]:
+def when_modal(qtbot: QtBot, kind: type[QDialog], act: Callable[[QDialog], None]) -> list[bool]:
     """As soon as a modal dialog of ``kind`` is up, let ``act`` fill it in and close it.
     Nothing is asserted in here (a failure would leave the test blocked in exec())."""
     done: list[bool] = []

@@ -6,7 +6,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
 
-from reader.core.search.aliases import AliasGroup, AliasTable
+from reader.core.library import AliasGroup, AliasTable
 from reader.ui.models.base import ReadOnlyTableModel
 
 _ROOT: Final = QModelIndex()
