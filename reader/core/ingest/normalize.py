@@ -218,6 +218,38 @@ _TZINFOS: dict[str, tzinfo] = {
 _DEFAULT_A = datetime(2000, 1, 1, 0, 0, 0)
 _DEFAULT_B = datetime(2001, 2, 2, 1, 1, 1)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Chinese and Japanese dates: 2018年9月11日, 2018年09月11日 20:15, 2018年9月11日20时15分.
+_CJK_DATE = re.compile(
+    r"(?P<y>\d{4})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*[日号號]?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时時点點]\s*(?P<M>\d{2})\s*分?(?:\s*[:：]\s*(?P<S>\d{2})\s*秒?)?)?"
+)
+# Russian dates: 11 сентября 2018 года, 11 сентября 2018 г., 11 сен 2018, 13:05.
+_RUSSIAN_MONTHS: dict[str, int] = {
+    form: number
+    for number, forms in enumerate(
+        (
+            "январь января янв",
+            "февраль февраля фев февр",
+            "март марта мар",
+            "апрель апреля апр",
+            "май мая",
+            "июнь июня июн",
+            "июль июля июл",
+            "август августа авг",
+            "сентябрь сентября сен сент",
+            "октябрь октября окт",
+            "ноябрь ноября ноя нояб",
+            "декабрь декабря дек",
+        ),
+        start=1,
+    )
+    for form in forms.split()
+}
+_RUSSIAN_DATE = re.compile(
+    r"(?P<d>\d{1,2})\s+(?P<month>[а-яё]+)\.?\s+(?P<y>\d{4})(?:\s*(?:года|год|г)\.?)?"
+    r"(?:,?\s*(?:в\s+)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?",
+    re.IGNORECASE,
+)
 _MIN_YEAR = 1800
 _MAX_YEAR = 2200
 
@@ -248,6 +280,9 @@ def parse_date(text: str, *, dayfirst: bool = False) -> ArticleDate | None:
             return _checked(ArticleDate(date.fromisoformat(text)))
         except ValueError:
             return None
+    native = _native_date(text)
+    if native is not None:
+        return native
     first = _dateutil(text, _DEFAULT_A, dayfirst)
     second = _dateutil(text, _DEFAULT_B, dayfirst)
     if first is None or second is None:
@@ -261,6 +296,31 @@ def parse_date(text: str, *, dayfirst: bool = False) -> ArticleDate | None:
     if offset is not None:
         value = value.replace(tzinfo=UTC if not offset else timezone(offset))
     return _checked(ArticleDate(value))
+
+
+def _native_date(text: str) -> ArticleDate | None:
+    """A Chinese (``2018年9月11日``) or Russian (``11 сентября 2018 года``) date: the
+    whole of ``text``, else None. A time of day is kept (no zone: none is stated)."""
+    match = _CJK_DATE.fullmatch(text)
+    month: int | None = None
+    if match:
+        month = int(match["m"])
+    else:
+        match = _RUSSIAN_DATE.fullmatch(text)
+        if match:
+            month = _RUSSIAN_MONTHS.get(match["month"].lower())
+    if match is None or month is None:
+        return None
+    try:
+        day = date(int(match["y"]), month, int(match["d"]))
+        if match["H"] is None:
+            return _checked(ArticleDate(day))
+        moment = datetime(
+            day.year, day.month, day.day, int(match["H"]), int(match["M"]), int(match["S"] or 0)
+        )
+    except ValueError:
+        return None
+    return _checked(ArticleDate(moment))
 
 
 def _checked(value: ArticleDate) -> ArticleDate | None:

@@ -1,10 +1,14 @@
 """Plain text: one article per file.
 
 Recognised around the body: a headline (a short first line), date lines (``date
-2019-01-02``, ``Updated 21:09, 14-Sep-2018``, ``Published: March 3, 2020``), a by-line
+2019-01-02``, ``Updated 21:09, 14-Sep-2018``, ``Published: March 3, 2020``,
+``2018年9月11日``, ``发布时间：2018-09-11``, ``11 сентября 2018 года``), a by-line
 (``By Jane Doe``), a dateline opening the first paragraph (``BEIJING •``, ``MOSCOW
-(Reuters) -``, ``WASHINGTON, Jan 3 (Xinhua) --``) and an all-caps credit line closing the
-text (``CHINA DAILY/ASIA NEWS NETWORK`` becomes the source). Paragraphs are blocks
+(Reuters) -``, ``WASHINGTON, Jan 3 (Xinhua) --``, ``新华社北京9月11日电（记者 张三）``,
+``（中央社台北11日電）``, ``МОСКВА, 11 сентября — РИА Новости.``, ``МОСКВА, 11 сентября.
+/ТАСС/.``) and an all-caps credit line closing the text (``CHINA DAILY/ASIA NEWS
+NETWORK`` becomes the source). The agency a dateline names becomes the source when the
+text names none, and the reporters a Chinese dateline names the author. Paragraphs are blocks
 separated by blank lines (hard-wrapped lines are joined), or single lines when the text
 has no blank lines.
 """
@@ -31,10 +35,14 @@ HEADLINE_MAX = 150
 _EXTERNAL_ID = re.compile(r"\d+_([0-9a-f]{16})\.[A-Za-z0-9]+")
 _DATE_KEYWORD = re.compile(
     r"(?:date|dated|updated|last updated|published|first published|posted|released|"
-    r"issued|created|modified|filed)\b(?:\s+(?:on|at))?\s*(?:[:|]\s*|\s+)",
+    r"issued|created|modified|filed|"
+    r"发布时间|发布日期|更新时间|发表时间|日期|时间|發布時間|發佈時間|更新時間|發表時間|時間|"
+    r"опубликовано|обновлено|дата публикации|дата)\b(?:\s+(?:on|at))?\s*(?:[:|：]\s*|\s+)",
     re.IGNORECASE,
 )
 _ISO_START = re.compile(r"\d{4}-\d{2}-\d{2}\b")
+# "года" / "г." after a Russian date's year belongs to the date.
+_YEAR_WORD = re.compile(r"\A\s+(?:года|г\.)(?=[\s,;|]|\Z)")
 _BYLINE = re.compile(r"by\s+(?P<name>.+)", re.IGNORECASE)
 _NAME_PARTICLES = {
     "and", "&", "de", "da", "del", "della", "der", "den", "van", "von", "la", "le", "du",
@@ -89,6 +97,7 @@ def parse(text: str, path: str) -> tuple[list[Article], list[str]]:
     paragraphs = _paragraphs(lines[body_start:], blank_mode)
 
     date = head.date
+    author = head.author
     dateline: str | None = None
     agency: str | None = None
     if paragraphs and date is None:
@@ -97,9 +106,12 @@ def parse(text: str, path: str) -> tuple[list[Article], list[str]]:
             date, rest = found
             paragraphs[0] = rest
     if paragraphs:
-        found_dateline = dateline_prefix(paragraphs[0])
+        found_dateline = find_dateline(paragraphs[0])
         if found_dateline is not None:
-            dateline, agency, paragraphs[0] = found_dateline
+            dateline, agency = found_dateline.place, found_dateline.agency
+            paragraphs[0] = found_dateline.rest
+            author = author or found_dateline.reporters
+            date = date or found_dateline.date
     paragraphs = [p for p in paragraphs if p]
 
     source: str | None = None
@@ -122,7 +134,7 @@ def parse(text: str, path: str) -> tuple[list[Article], list[str]]:
         date=date,
         source=source,
         dateline=dateline,
-        author=head.author,
+        author=author,
         external_id=external_id_from_name(path),
         title_derived=derived,
     )
@@ -228,7 +240,7 @@ def date_prefix(text: str) -> tuple[ArticleDate, str] | None:
         if parse_date(rest[: ends[shorter - 1]].rstrip(",;|")) == when:
             k = shorter
             break
-    remainder = rest[ends[k - 1] :].lstrip(" ,;|")
+    remainder = _YEAR_WORD.sub("", rest[ends[k - 1] :], count=1).lstrip(" ,;|")
     if not keyword and remainder and not _ISO_START.match(rest):
         return None
     return when, remainder
@@ -293,12 +305,97 @@ def _is_hard_wrapped(block: list[str]) -> bool:
     return not (len(block) >= 3 or max(map(len, block)) > 100)
 
 
+# Chinese wire datelines: 新华社北京9月11日电（记者 张三 李四）, 中新网9月11日电,
+# （中央社台北11日電）, 本报莫斯科9月10日电. The agency ends in 社, 网 or 报; the place may
+# be absent; the month too (the day alone is usual in Taiwan); no year is given.
+_ZH_DIGIT = "[0-9０-９]"
+_ZH_DATELINE = re.compile(
+    r"(?P<open>[（(【〔\[])?"
+    r"(?P<agency>[\u4e00-\u9fff]{1,6}?(?:社|网|網|报|報))"
+    r"(?P<place>[\u4e00-\u9fff·]{0,12}?)"
+    rf"(?:{_ZH_DIGIT}{{1,2}}月)?{_ZH_DIGIT}{{1,2}}日(?:电|電)"
+    r"(?![话話视視脑腦子力影台梯池站器])"  # 电话, 电视 …: a word, not a dateline
+    r"(?(open)[）)】〕\]])"
+    r"(?:\s*[（(](?:记者|記者)\s*(?P<reporters>[^（）()]{1,40}?)\s*[）)])?"
+    r"[\s:：]*"
+)
+_ZH_OWN_PAPER = {"本报", "本報", "本网", "本網", "本社"}
+# Russian wire datelines: МОСКВА, 11 сентября — РИА Новости. / МОСКВА, 11 сен — РИА
+# Новости. / МОСКВА, 11 сентября. /ТАСС/. / МОСКВА, 1 января. (text).
+_RU_MONTH = (
+    r"(?:январ[яь]|феврал[яь]|март[а]?|апрел[яь]|ма[яй]|июн[яь]|июл[яь]|август[а]?|"
+    r"сентябр[яь]|октябр[яь]|ноябр[яь]|декабр[яь]|янв|февр?|мар|апр|июн|июл|авг|сент?|"
+    r"окт|нояб?|дек)\.?"
+)
+_RU_DATELINE = re.compile(
+    r"(?P<place>[А-ЯЁ][А-ЯЁ\-]+(?: [А-ЯЁ][А-ЯЁ\-]+){0,2}),\s+"
+    rf"(?P<when>\d{{1,2}}\s+{_RU_MONTH}(?:\s+\d{{4}}(?:\s+(?:года|г\.))?)?)"
+    r"(?:\s*(?:—|–|--|-)\s+(?:(?P<agency>[А-ЯЁA-Z][\w\-]*(?: [А-ЯЁA-Z][\w\-]*){0,2})\.\s+)?"
+    r"|\.\s*/(?P<slashed>[^/\n]{2,30})/\.?\s*"
+    r"|\.\s+)"
+)
+
+
+@dataclass
+class Dateline:
+    """What a dateline opening a paragraph says, and the paragraph without it."""
+
+    place: str | None
+    agency: str | None
+    rest: str
+    reporters: str | None = None
+    date: ArticleDate | None = None
+
+
 def dateline_prefix(paragraph: str) -> tuple[str | None, str | None, str] | None:
     """(dateline, agency, rest) when ``paragraph`` opens with a dateline, else None."""
+    found = find_dateline(paragraph)
+    return None if found is None else (found.place, found.agency, found.rest)
+
+
+def find_dateline(paragraph: str) -> Dateline | None:
+    """The dateline opening ``paragraph``: English, Chinese or Russian wire style."""
+    found = _english_dateline(paragraph)
+    if found is None:
+        found = _chinese_dateline(paragraph) or _russian_dateline(paragraph)
+    return found
+
+
+def _chinese_dateline(paragraph: str) -> Dateline | None:
+    match = _ZH_DATELINE.match(paragraph[:DATELINE_MAX_CHARS])
+    if not match:
+        return None
+    agency = match["agency"]
+    place = match["place"] or None
+    if place and ("记者" in place or "記者" in place):
+        place = None  # （中央社記者張三台北11日電）: name and place cannot be told apart
+    reporters = normalize_paragraph(match["reporters"] or "") or None
+    return Dateline(
+        place=place,
+        agency=None if agency in _ZH_OWN_PAPER else agency,
+        rest=paragraph[match.end() :],
+        reporters=reporters,
+    )
+
+
+def _russian_dateline(paragraph: str) -> Dateline | None:
+    match = _RU_DATELINE.match(paragraph[:DATELINE_MAX_CHARS])
+    if not match:
+        return None
+    agency = match["agency"] or match["slashed"]
+    return Dateline(
+        place=match["place"],
+        agency=_agency(agency) if agency else None,
+        rest=paragraph[match.end() :],
+        date=parse_date(match["when"]),  # only when it states a year
+    )
+
+
+def _english_dateline(paragraph: str) -> Dateline | None:
     head = paragraph[:DATELINE_MAX_CHARS]
     match = _AGENCY_ONLY.match(head)
     if match:
-        return None, _agency(match.group("agency")), paragraph[match.end() :]
+        return Dateline(None, _agency(match.group("agency")), paragraph[match.end() :])
     match = _DATELINE.match(head)
     if not match:
         return None
@@ -311,7 +408,7 @@ def dateline_prefix(paragraph: str) -> tuple[str | None, str | None, str] | None
         return None
     region = match.group("region")
     dateline = f"{place}, {region}" if region else place
-    return dateline, _agency(agency) if agency else None, paragraph[match.end() :]
+    return Dateline(dateline, _agency(agency) if agency else None, paragraph[match.end() :])
 
 
 def _agency(text: str) -> str | None:
