@@ -1,5 +1,5 @@
-"""Dialogs: import progress and summary, deleting an article, editing metadata, notes
-and tags, and About."""
+"""Dialogs: import progress and summary, deleting an article, editing metadata and the
+language, notes and tags, and About."""
 
 from __future__ import annotations
 
@@ -9,8 +9,10 @@ from datetime import date
 from importlib import metadata
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QFont, QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QCheckBox,
     QDateEdit,
     QDialog,
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPlainTextEdit,
     QProgressBar,
@@ -33,6 +37,7 @@ from PySide6.QtWidgets import (
 from reader import __version__
 from reader.core.library import ImportProgress, ImportReport
 from reader.core.models import ArticleDate, StoredArticle
+from reader.ui.languages import language_choices, language_label
 
 
 class ImportDialog(QDialog):
@@ -217,6 +222,123 @@ class MetadataDialog(QDialog):
         elif old_day is not None:
             changes["clear_date"] = True
         return changes
+
+
+DETECT_LABEL = "Detect from the text"
+#: Keys typed in the language dialog's search box that move in its list instead.
+_LIST_KEYS = (Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown)
+
+
+class LanguageDialog(QDialog):
+    """Choose an article's language: "Detect from the text" (give the choice back to
+    detection), then the library's languages, the common ones and every other language
+    Qt knows, each as "Name (code)", with the article's language selected. Typing in
+    the box above the list narrows it; Up and Down move in the list from the box."""
+
+    def __init__(
+        self, article: StoredArticle, present: Sequence[str], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Article language")
+        self.setMinimumSize(380, 420)
+        layout = QVBoxLayout(self)
+        title = article.title if len(article.title) <= 80 else article.title[:79] + "…"
+        # Plain text: a title is data, never markup.
+        self.heading = QLabel(f"The language of “{title}”:", self)
+        self.heading.setWordWrap(True)
+        self.heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.search = QLineEdit(self)
+        self.search.setPlaceholderText("Type to find a language")
+        self.search.setClearButtonEnabled(True)
+        self.search.setAccessibleName("Find a language")
+        self.list = QListWidget(self)
+        self.list.setObjectName("languageList")
+        self.list.setAccessibleName("Languages")
+        detect = QListWidgetItem(DETECT_LABEL, self.list)
+        detect.setData(Qt.ItemDataRole.UserRole, None)
+        detect.setToolTip("Let the library tell the language from the article's text")
+        italic = QFont(self.list.font())
+        italic.setItalic(True)
+        detect.setFont(italic)
+        codes = [article.language] if article.language else []
+        current = detect
+        for code in language_choices([*present, *codes]):
+            item = QListWidgetItem(language_label(code), self.list)
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            if code == article.language:
+                current = item
+        self.list.setCurrentItem(current)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        self.save_button = buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        self.list.currentItemChanged.connect(self._update_save)
+        self.search.textChanged.connect(self._narrow)
+        self.search.installEventFilter(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.search)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(buttons)
+        self.search.setFocus()
+        self._update_save()
+        self.list.scrollToItem(current)
+
+    def choice(self) -> str | None:
+        """The chosen language code; None for "Detect from the text"."""
+        item = self.list.currentItem()
+        if item is None:
+            return None
+        value = item.data(Qt.ItemDataRole.UserRole)
+        return str(value) if value else None
+
+    def visible_codes(self) -> list[str | None]:
+        """The codes the list shows now (None is "Detect from the text")."""
+        found: list[str | None] = []
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if not item.isHidden():
+                value = item.data(Qt.ItemDataRole.UserRole)
+                found.append(str(value) if value else None)
+        return found
+
+    def _narrow(self, text: str) -> None:
+        wanted = text.strip().casefold()
+        first: QListWidgetItem | None = None
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            code = item.data(Qt.ItemDataRole.UserRole)
+            shown = not wanted or (
+                wanted in item.text().casefold() if code else wanted in DETECT_LABEL.casefold()
+            )
+            item.setHidden(not shown)
+            if shown and first is None:
+                first = item
+        current = self.list.currentItem()
+        if current is None or current.isHidden():
+            if first is not None:
+                self.list.setCurrentItem(first)
+            else:
+                self.list.setCurrentRow(-1)
+        self._update_save()
+
+    def _update_save(self, *_args: object) -> None:
+        current = self.list.currentItem()
+        self.save_button.setEnabled(current is not None and not current.isHidden())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.search
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in _LIST_KEYS
+        ):
+            moved = QKeyEvent(event.type(), event.key(), event.modifiers())
+            QApplication.sendEvent(self.list, moved)
+            return True
+        return super().eventFilter(watched, event)
 
 
 class NoteDialog(QDialog):

@@ -55,12 +55,14 @@ from reader.core.annotations.model import COLORS
 from reader.core.errors import CoverageReaderError
 from reader.core.library import ImportProgress, ImportReport, Library
 from reader.core.models import ArticleFilter, SearchHit, SearchPage
+from reader.ui.aliases_dialog import AliasDialog
 from reader.ui.app import APP_NAME, app_icon, apply_ui_theme, system_prefers_dark
 from reader.ui.article_delegate import SearchResultDelegate
 from reader.ui.dialogs import (
     AboutDialog,
     ImportDialog,
     ImportSummaryDialog,
+    LanguageDialog,
     MetadataDialog,
     NoteDialog,
     TagsDialog,
@@ -68,6 +70,7 @@ from reader.ui.dialogs import (
 )
 from reader.ui.find_bar import FindBar
 from reader.ui.highlight_panel import HighlightPanel, color_icon
+from reader.ui.languages import language_name
 from reader.ui.models.articles import ArticleTableModel
 from reader.ui.palette import THEMES
 from reader.ui.reader_view import WEB_SCHEMES, ReaderView, is_web_url
@@ -147,9 +150,11 @@ class MainWindow(QMainWindow):
         self.refresh_filters()
         self._update_list_header()
         self._update_undo_actions()
+        self._update_article_actions()  # nothing to act on until an article is open
         for notice in library.notices:
             self.statusBar().showMessage(notice, 15_000)
         self._index_job: IndexRebuildJob | None = None
+        self._index_rebuild_failed = False
         if library.needs_rebuild is not None:
             self.start_index_rebuild()
         else:
@@ -188,6 +193,10 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        language = ArticleTableModel.LANGUAGE
+        header.setSectionResizeMode(language, QHeaderView.ResizeMode.ResizeToContents)
+        # Shown after the source (the model keeps it last, so column numbers stay put).
+        header.moveSection(header.visualIndex(language), ArticleTableModel.SOURCE + 1)
         header.resizeSection(1, 120)
         header.setHighlightSections(False)
 
@@ -237,7 +246,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 5)
         self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([560, 600, 320])
+        self.splitter.setSizes([600, 520, 280])
         self.splitter.setChildrenCollapsible(False)
 
         top = QWidget(self)
@@ -311,6 +320,9 @@ class MainWindow(QMainWindow):
         self.act_toggle_read = self._action("Mark &Read / Unread", self.toggle_read, "M")
         self.act_tags = self._action("&Tags…", self.edit_article_tags, "Ctrl+T")
         self.act_metadata = self._action("Edit &Details…", self.edit_metadata, "Ctrl+I")
+        self.act_language = self._action(
+            "&Language…", self.edit_language, tip="Correct the article's language"
+        )
         self.act_similar = self._action("&Similar Articles", self.show_similar, "Ctrl+Shift+S")
         self.act_delete = self._action("&Delete Article…", self.delete_article)
         self.act_delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
@@ -321,6 +333,10 @@ class MainWindow(QMainWindow):
         self.act_zoom_reset = self._action("&Actual Size", self.reader.reset_zoom, "Ctrl+0")
         self.act_about = self._action("&About Coverage Reader", self.show_about)
         self.act_syntax = self._action("Search &Syntax", self.search_bar.show_help, "F1")
+        self.act_spellings = self._action(
+            "Name S&pellings…", self.show_name_spellings,
+            tip="The names that mean the same person, place or organisation",
+        )  # fmt: skip
         self.act_next_theme = self._action("Next &Theme", self.next_theme, "Ctrl+Shift+T")
         self.act_filters = self._action("Show &Filters", self._toggle_filters, "Ctrl+Shift+F")
         self.act_filters.setCheckable(True)
@@ -372,8 +388,8 @@ class MainWindow(QMainWindow):
         edit = bar.addMenu("&Edit")
         edit.addActions([self.act_undo, self.act_redo])
         edit.addSeparator()
-        edit.addActions([self.act_search, self.act_find, self.act_find_next,
-                         self.act_find_previous])  # fmt: skip
+        edit.addActions([self.act_search, self.act_spellings, self.act_find,
+                         self.act_find_next, self.act_find_previous])  # fmt: skip
         edit.addSeparator()
         highlight = edit.addMenu("&Highlight Selection")
         highlight.addActions(self.color_actions)
@@ -395,7 +411,7 @@ class MainWindow(QMainWindow):
 
         article = bar.addMenu("&Article")
         article.addActions([self.act_toggle_read, self.act_tags, self.act_metadata,
-                            self.act_similar])  # fmt: skip
+                            self.act_language, self.act_similar])  # fmt: skip
         article.addSeparator()
         article.addAction(self.act_delete)
 
@@ -439,6 +455,7 @@ class MainWindow(QMainWindow):
         self.search_bar.searchRequested.connect(self.run_search)
         self.search_bar.sortChanged.connect(lambda _s: self.run_search(self.search_bar.query()))
         self.search_bar.filtersToggled.connect(self._set_filters_visible)
+        self.search_bar.spellingsToggled.connect(self._on_spellings_toggled)
         self.filter_bar.filterChanged.connect(self._on_filter_changed)
         self.suggestion_label.linkActivated.connect(
             lambda text: self.search_bar.set_query(QUrl.fromPercentEncoding(text.encode()))
@@ -495,6 +512,8 @@ class MainWindow(QMainWindow):
         self._apply_theme()
         scope = str(s.value("panel/scope", "article"))
         self.highlight_panel.set_scope(scope)
+        spellings = s.value("search/all_spellings", False, type=bool)
+        self.search_bar.spellings_button.setChecked(bool(spellings))
         panel_visible = s.value("panel/visible", True, type=bool)
         self.act_panel.setChecked(bool(panel_visible))
         self.highlight_panel.setVisible(bool(panel_visible))
@@ -562,7 +581,9 @@ class MainWindow(QMainWindow):
     # -- the article list ------------------------------------------------------------
 
     def refresh_filters(self) -> None:
-        self.filter_bar.set_choices(self.library.sources(), self.library.tags())
+        self.filter_bar.set_choices(
+            self.library.sources(), self.library.tags(), self.library.languages()
+        )
 
     def refresh_list(self) -> None:
         self.article_model.refresh()
@@ -739,6 +760,31 @@ class MainWindow(QMainWindow):
         self.refresh_filters()
         self.open_article(article_id)
 
+    def edit_language(self) -> None:
+        """Correct the article's language by hand (or give it back to detection)."""
+        article_id = self._selected_or_current()
+        if article_id is None:
+            return
+        article = self.library.get_article(article_id)
+        present = [code for code, _count in self.library.languages()]
+        dialog = LanguageDialog(article, present, self)
+        if not dialog.exec():
+            return
+        try:
+            self.library.set_language(article_id, dialog.choice())
+        except CoverageReaderError as exc:
+            QMessageBox.warning(self, "Article language", str(exc))
+            return
+        self.article_model.update_articles([article_id])
+        before = self.filter_bar.current()
+        self.refresh_filters()  # says so itself when the chosen language has gone
+        if before.language is not None and self.filter_bar.current() == before:
+            # The article may have left (or joined) the languages the list shows.
+            self._on_filter_changed(before)
+        found = language_name(self.library.get_article(article_id).language) or "not known"
+        how = "detected from the text" if dialog.choice() is None else "set"
+        self.statusBar().showMessage(f"Language of “{article.title}” {how}: {found}", 6000)
+
     def show_similar(self) -> None:
         article_id = self._selected_or_current()
         if article_id is None:
@@ -792,7 +838,7 @@ class MainWindow(QMainWindow):
         summary = self.article_model.summary(index.row())
         self.act_toggle_read.setText("Mark as Unread" if summary.is_read else "Mark as Read")
         menu.addActions([self.act_toggle_read, self.act_tags, self.act_metadata,
-                         self.act_similar])  # fmt: skip
+                         self.act_language, self.act_similar])  # fmt: skip
         menu.addSeparator()
         menu.addAction(self.act_delete)
         return menu
@@ -803,6 +849,7 @@ class MainWindow(QMainWindow):
             self.act_toggle_read,
             self.act_tags,
             self.act_metadata,
+            self.act_language,
             self.act_similar,
             self.act_delete,
             self.act_find,
@@ -810,6 +857,19 @@ class MainWindow(QMainWindow):
             action.setEnabled(has_article)  # fmt: skip
 
     # -- search ----------------------------------------------------------------------
+
+    def _on_spellings_toggled(self, checked: bool) -> None:
+        self.settings.setValue("search/all_spellings", checked)
+        if self.search_bar.query():
+            self.run_search(self.search_bar.query())
+
+    def show_name_spellings(self) -> None:
+        """The name table: browse it, add spellings and groups; a search that uses it
+        runs again afterwards (the table may have changed)."""
+        dialog = AliasDialog(self.library, self)
+        dialog.exec()
+        if self.search_bar.query():
+            self.run_search(self.search_bar.query())
 
     def run_search(self, query: str) -> None:
         query = query.strip()
@@ -829,6 +889,7 @@ class MainWindow(QMainWindow):
             limit=SEARCH_LIMIT,
             sort=self.search_bar.sort_key(),
             where=None if flt.is_empty else flt,
+            all_spellings=self.search_bar.all_spellings(),
         )
         self.list_header.setText(f"Searching “{html.escape(query)}”…")
 
@@ -840,6 +901,7 @@ class MainWindow(QMainWindow):
             hits = tuple(h for h in page.hits if h.article_id in allowed)
             page = dataclasses.replace(page, hits=hits, total=len(hits), total_is_exact=True)
         self._show_results(page)
+        self._rebuild_if_damaged()
 
     def _show_results(self, page: SearchPage) -> None:
         self._search_page = page
@@ -865,6 +927,18 @@ class MainWindow(QMainWindow):
         self.list_header.setText(
             f"<span style='color:#c0392b'>Cannot search: {html.escape(message)}</span>"
         )
+        self._rebuild_if_damaged()
+
+    def _rebuild_if_damaged(self) -> None:
+        """A search (or a change) found the index damaged, and the library says it needs
+        a rebuild: start it (the search runs again when it is done). Not again after a
+        rebuild failed: the message then said how to try again."""
+        if (
+            self.library.needs_rebuild is not None
+            and self.library.read_only is None
+            and not self._index_rebuild_failed
+        ):
+            self.start_index_rebuild()
 
     def _on_filter_changed(self, flt: ArticleFilter) -> None:
         if self._search_page is not None and self.search_bar.query():
@@ -1225,6 +1299,7 @@ class MainWindow(QMainWindow):
 
     def _on_index_failed(self, message: str) -> None:
         self._end_index_job()
+        self._index_rebuild_failed = True
         # Replaces "Rebuilding the search index…", which is no longer true.
         self.statusBar().showMessage(
             "The search index could not be rebuilt; searches may be incomplete."

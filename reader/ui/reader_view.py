@@ -54,6 +54,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QTextBrowser, QTextEdit, QToo
 from reader.core.annotations.model import COLORS, Highlight
 from reader.core.models import PARAGRAPH_SEPARATOR, ArticleDate, StoredArticle
 from reader.ui import palette
+from reader.ui.languages import is_right_to_left_language, text_direction
 
 MIN_FONT_SIZE = 8.0
 MAX_FONT_SIZE = 32.0
@@ -106,6 +107,54 @@ _SANS_FAMILIES = (
     "Arial",
     "Sans Serif",
 )
+#: Families for the scripts a Latin family may lack, tried after the chosen ones so each
+#: character comes from a font that has it (no empty boxes): the first installed family
+#: of each list that Qt says covers the script is added. Chinese, Japanese and Korean
+#: share characters drawn differently in each, so the article's language picks the
+#: variant; reading in serif prefers serif faces, sans sans.
+_WS = QFontDatabase.WritingSystem
+_SCRIPT_FAMILIES: dict[tuple[str, QFontDatabase.WritingSystem], tuple[str, ...]] = {
+    ("serif", _WS.Cyrillic): ("Noto Serif", "PT Serif", "DejaVu Serif", "Liberation Serif",
+                              "Times New Roman", "Georgia", "Cambria"),
+    ("sans", _WS.Cyrillic): ("Noto Sans", "PT Sans", "DejaVu Sans", "Liberation Sans",
+                             "Segoe UI", "Arial", "Helvetica Neue"),
+    ("serif", _WS.SimplifiedChinese): ("Noto Serif CJK SC", "Source Han Serif SC",
+                                       "Source Han Serif CN", "Songti SC", "SimSun",
+                                       "Noto Sans CJK SC", "Source Han Sans SC",
+                                       "WenQuanYi Micro Hei", "WenQuanYi Zen Hei",
+                                       "Microsoft YaHei", "PingFang SC"),
+    ("sans", _WS.SimplifiedChinese): ("Noto Sans CJK SC", "Source Han Sans SC",
+                                      "Source Han Sans CN", "WenQuanYi Micro Hei",
+                                      "WenQuanYi Zen Hei", "Microsoft YaHei", "PingFang SC",
+                                      "SimHei", "SimSun"),
+    ("serif", _WS.Japanese): ("Noto Serif CJK JP", "Source Han Serif", "Source Han Serif JP",
+                              "Hiragino Mincho ProN", "Yu Mincho", "MS Mincho",
+                              "Noto Sans CJK JP"),
+    ("sans", _WS.Japanese): ("Noto Sans CJK JP", "Source Han Sans", "Source Han Sans JP",
+                             "Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic",
+                             "Meiryo", "MS Gothic"),
+    ("serif", _WS.Korean): ("Noto Serif CJK KR", "Source Han Serif K", "Source Han Serif KR",
+                            "AppleMyungjo", "Batang", "Noto Sans CJK KR"),
+    ("sans", _WS.Korean): ("Noto Sans CJK KR", "Source Han Sans K", "Source Han Sans KR",
+                           "Apple SD Gothic Neo", "Malgun Gothic", "Gulim"),
+    ("serif", _WS.Arabic): ("Noto Naskh Arabic", "Noto Serif Arabic", "Amiri",
+                            "Times New Roman", "Noto Sans Arabic", "DejaVu Sans",
+                            "Geeza Pro", "Arial"),
+    ("sans", _WS.Arabic): ("Noto Sans Arabic", "Noto Naskh Arabic", "DejaVu Sans",
+                           "Segoe UI", "Geeza Pro", "Arial"),
+    ("serif", _WS.Hebrew): ("Noto Serif Hebrew", "Frank Ruehl CLM", "David CLM",
+                            "Times New Roman", "Noto Sans Hebrew", "DejaVu Sans", "Arial"),
+    ("sans", _WS.Hebrew): ("Noto Sans Hebrew", "DejaVu Sans", "Segoe UI", "Arial Hebrew",
+                           "Arial"),
+}  # fmt: skip
+#: The order scripts are covered in: the article's own CJK variant first.
+_CJK_ORDER: dict[str | None, tuple[QFontDatabase.WritingSystem, ...]] = {
+    "ja": (_WS.Japanese, _WS.SimplifiedChinese, _WS.Korean),
+    "ko": (_WS.Korean, _WS.SimplifiedChinese, _WS.Japanese),
+    None: (_WS.SimplifiedChinese, _WS.Japanese, _WS.Korean),
+}
+#: Largest number of families a reading font names (Latin ones, then script fallbacks).
+_LATIN_FAMILIES = 3
 
 #: Characters that QTextCursor.insertText turns into block breaks; they are replaced in
 #: the document (by a line separator or a replacement character, one code unit each, so
@@ -129,11 +178,44 @@ def _families() -> set[str]:
     return _available_families
 
 
-def reading_font(kind: str, size: float) -> QFont:
-    """A font for reading: existing families of the wanted kind first, then Qt's fallback.
+_script_cache: dict[tuple[str, str | None, tuple[str, ...]], list[str]] = {}
+
+
+def _script_families(kind: str, language: str | None, chosen: Sequence[str]) -> list[str]:
+    """Installed families to add after ``chosen`` so that Cyrillic, Chinese, Japanese,
+    Korean, Arabic and Hebrew text each have a font (those ``chosen`` already covers are
+    skipped)."""
+    key = (kind, language, tuple(chosen))
+    found = _script_cache.get(key)
+    if found is not None:
+        return found
+    available = _families()
+    cjk = _CJK_ORDER.get(language, _CJK_ORDER[None])
+    systems = (_WS.Cyrillic, *cjk, _WS.Arabic, _WS.Hebrew)
+    names = list(chosen)
+    added: list[str] = []
+    for system in systems:
+        # Skip a script a family already named writes, but always look for the article's
+        # own CJK face: the same characters are drawn differently in each.
+        if system != cjk[0] and any(system in QFontDatabase.writingSystems(name) for name in names):
+            continue
+        for family in _SCRIPT_FAMILIES[("sans" if kind == "sans" else "serif", system)]:
+            if family in available and system in QFontDatabase.writingSystems(family):
+                if family not in names:
+                    names.append(family)
+                    added.append(family)
+                break
+    _script_cache[key] = added
+    return added
+
+
+def reading_font(kind: str, size: float, language: str | None = None) -> QFont:
+    """A font for reading: existing families of the wanted kind first, then a family for
+    each script they lack (Cyrillic, Chinese, Japanese, Korean, Arabic, Hebrew), with the
+    Chinese, Japanese or Korean face of the article's ``language`` first.
 
     Only installed families are named (asking for a missing one costs a font-alias scan
-    and a warning); scripts they lack (CJK, Cyrillic...) come from Qt's font fallback.
+    and a warning); a script none of them writes still gets Qt's own font fallback.
     """
     font = QFont()
     available = _families()
@@ -149,8 +231,10 @@ def reading_font(kind: str, size: float) -> QFont:
     for family in wanted:
         if family and family in available and family not in chosen:
             chosen.append(family)
+    chosen = chosen[:_LATIN_FAMILIES]
+    chosen += _script_families(kind, language, chosen)
     if chosen:
-        font.setFamilies(chosen[:3])
+        font.setFamilies(chosen)
     font.setPointSizeF(size)
     return font
 
@@ -511,7 +595,9 @@ class ReaderView(QTextBrowser):
 
     def _build_document(self) -> None:
         doc = self.document()
-        font = reading_font(self._font_kind, self._size)
+        article = self._article
+        language = article.language if article is not None else None
+        font = reading_font(self._font_kind, self._size, language)
         self.setFont(font)
         doc.setDefaultFont(font)
         doc.clear()
@@ -526,7 +612,6 @@ class ReaderView(QTextBrowser):
         muted = QColor(self._theme.muted)
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
-        article = self._article
         if article is None:
             block = QTextBlockFormat()
             block.setAlignment(Qt.AlignmentFlag.AlignHCenter)
@@ -548,9 +633,12 @@ class ReaderView(QTextBrowser):
             return
 
         auto = Qt.LayoutDirection.LayoutDirectionAuto
+        # Each paragraph reads in the direction most of its letters do; text with no
+        # letters follows the article's language (right to left for Arabic, Hebrew…).
+        neutral = Qt.LayoutDirection.RightToLeft if is_right_to_left_language(language) else auto
         proportional = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
         title_block = QTextBlockFormat()
-        title_block.setLayoutDirection(auto)
+        title_block.setLayoutDirection(text_direction(article.title, neutral))
         title_block.setBottomMargin(em * 0.5)
         title_block.setLineHeight(120.0, proportional)
         title_char = QTextCharFormat()
@@ -594,7 +682,9 @@ class ReaderView(QTextBrowser):
         body_char.setForeground(QBrush(text_colour))
         offset = 0
         for paragraph in article.paragraphs:
-            cursor.insertBlock(body_block, body_char)
+            block = QTextBlockFormat(body_block)
+            block.setLayoutDirection(text_direction(paragraph, neutral))
+            cursor.insertBlock(block, body_char)
             para = _Paragraph(
                 doc_start=cursor.position(),
                 offset=offset,

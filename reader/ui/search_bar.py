@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from reader.core.models import ArticleFilter
+from reader.ui.languages import counted_languages, language_tooltip
 
 #: How long typing must pause before a search runs.
 DEBOUNCE_MS = 250
@@ -33,6 +34,8 @@ SYNTAX_HELP = """\
 <tr><td><code>title:</code> <code>source:</code> <code>author:</code> <code>dateline:</code> <code>tag:</code></td><td>one field</td></tr>
 <tr><td><code>note:</code> <code>highlight:</code> <code>color:yellow</code></td><td>your own annotations</td></tr>
 <tr><td><code>trad*</code>, <code>ties~</code></td><td>a prefix, close spellings</td></tr>
+<tr><td><code>lang:ru</code>, <code>lang:zh</code></td><td>articles in one language</td></tr>
+<tr><td><code>alias:putin</code></td><td>every spelling of a name (Putin, Путин, 普京); <b>All spellings</b> does it for every name typed</td></tr>
 <tr><td><code>date:2019</code>, <code>date:2018-09</code>, <code>date:[2018-09 TO 2019-01]</code>, <code>date:&gt;2018</code></td><td>dates</td></tr>
 </table>
 """  # noqa: E501
@@ -43,6 +46,8 @@ class SearchBar(QWidget):
 
     searchRequested = Signal(str)
     sortChanged = Signal(str)
+    #: The "All spellings" toggle changed (checked or not).
+    spellingsToggled = Signal(bool)
     filtersToggled = Signal(bool)
 
     SORTS = (("Best match", "relevance"), ("Newest first", "date"), ("Oldest first", "date-asc"))
@@ -66,11 +71,23 @@ class SearchBar(QWidget):
         self.filters_button = QToolButton(self)
         self.filters_button.setText("Filters")
         self.filters_button.setCheckable(True)
-        self.filters_button.setToolTip("Filter by source, date, tag, read state, highlights")
+        self.filters_button.setToolTip(
+            "Filter by source, tag, language, date, read state, highlights"
+        )
+        self.spellings_button = QToolButton(self)
+        self.spellings_button.setObjectName("allSpellings")
+        self.spellings_button.setText("All spellings")
+        self.spellings_button.setCheckable(True)
+        self.spellings_button.setAccessibleName("Search all spellings of names")
+        self.spellings_button.setToolTip(
+            "Also find the other spellings of the names you type, from the name table "
+            "(Putin: Путин, 普京). Edit ▸ Name Spellings… shows and extends the table."
+        )
         self.help_button = QToolButton(self)
         self.help_button.setText("?")
         self.help_button.setToolTip("Search syntax")
         layout.addWidget(self.edit, 1)
+        layout.addWidget(self.spellings_button)
         layout.addWidget(self.sort)
         layout.addWidget(self.filters_button)
         layout.addWidget(self.help_button)
@@ -85,6 +102,7 @@ class SearchBar(QWidget):
         self.edit.textChanged.connect(self._maybe_cleared)
         self.sort.currentIndexChanged.connect(lambda _i: self.sortChanged.emit(self.sort_key()))
         self.filters_button.toggled.connect(self.filtersToggled)
+        self.spellings_button.toggled.connect(self.spellingsToggled)
         self.help_button.clicked.connect(self.show_help)
 
     def query(self) -> str:
@@ -92,6 +110,10 @@ class SearchBar(QWidget):
 
     def sort_key(self) -> str:
         return str(self.sort.currentData())
+
+    def all_spellings(self) -> bool:
+        """Whether names typed are also searched in their other spellings."""
+        return self.spellings_button.isChecked()
 
     def set_query(self, text: str, *, run: bool = True) -> None:
         self.edit.setText(text)
@@ -120,7 +142,7 @@ class SearchBar(QWidget):
 
 
 class FilterBar(QWidget):
-    """Source, date range, tag, read state and "has highlights" filters."""
+    """Source, tag, language, date range, read state and "has highlights" filters."""
 
     filterChanged = Signal(object)
 
@@ -134,6 +156,11 @@ class FilterBar(QWidget):
         self.tag = QComboBox(self)
         self.tag.setToolTip("Tag")
         self.tag.setMinimumContentsLength(10)
+        self.language = QComboBox(self)
+        self.language.setObjectName("languageFilter")
+        self.language.setToolTip("Language")
+        self.language.setAccessibleName("Language")
+        self.language.setMinimumContentsLength(12)
         self.date_from = _date_edit(self, "from any date")
         self.date_to = _date_edit(self, "to any date")
         self.read = QComboBox(self)
@@ -145,6 +172,7 @@ class FilterBar(QWidget):
         for widget in (
             self.source,
             self.tag,
+            self.language,
             QLabel("Date", self),
             self.date_from,
             QLabel("–", self),
@@ -156,33 +184,52 @@ class FilterBar(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.reset_button)
         self.set_choices([], [])
-        for combo in (self.source, self.tag, self.read):
+        for combo in (self.source, self.tag, self.language, self.read):
             combo.currentIndexChanged.connect(self._changed)
         self.date_from.dateChanged.connect(self._changed)
         self.date_to.dateChanged.connect(self._changed)
         self.highlighted.toggled.connect(self._changed)
         self.reset_button.clicked.connect(self.reset)
 
-    def set_choices(self, sources: list[tuple[str, int]], tags: list[tuple[str, int]]) -> None:
-        """Fill the source and tag lists (keeping the current choice when still there)."""
+    def set_choices(
+        self,
+        sources: list[tuple[str, int]],
+        tags: list[tuple[str, int]],
+        languages: list[tuple[str, int]] | None = None,
+    ) -> None:
+        """Fill the source, tag and language lists (keeping the current choice when still
+        there). Languages are codes with counts (``Library.languages()``), shown by name:
+        "Russian (12)". A choice whose last article went away falls back to "All",
+        and the bar says that the filter changed."""
+        lost = False
         for combo, everything, items in (
-            (self.source, "All sources", sources),
-            (self.tag, "All tags", tags),
+            (self.source, "All sources", [(f"{n} ({c})", n) for n, c in sources]),
+            (self.tag, "All tags", [(f"{n} ({c})", n) for n, c in tags]),
+            (self.language, "All languages", counted_languages(languages or [])),
         ):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(everything, None)
-            for name, count in items:
-                combo.addItem(f"{name} ({count})", name)
+            for label, value in items:
+                combo.addItem(label, value)
+                if combo is self.language:
+                    tip = language_tooltip(value)
+                    combo.setItemData(combo.count() - 1, tip, Qt.ItemDataRole.ToolTipRole)
             index = combo.findData(current) if current is not None else 0
             combo.setCurrentIndex(max(0, index))
             combo.blockSignals(False)
+            lost = lost or index < 0
+        if lost:
+            # The chosen source, tag or language has no articles left: the list must
+            # not stay filtered by a choice the bar no longer shows.
+            self._changed()
 
     def current(self) -> ArticleFilter:
         return ArticleFilter(
             source=self.source.currentData(),
             tag=self.tag.currentData(),
+            language=self.language.currentData(),
             date_from=_date_value(self.date_from),
             date_to=_date_value(self.date_to),
             read=self.read.currentData(),
@@ -190,12 +237,13 @@ class FilterBar(QWidget):
         )
 
     def reset(self) -> None:
-        widgets = (self.source, self.tag, self.read, self.date_from, self.date_to,
-                   self.highlighted)  # fmt: skip
+        widgets = (self.source, self.tag, self.language, self.read, self.date_from,
+                   self.date_to, self.highlighted)  # fmt: skip
         for widget in widgets:
             widget.blockSignals(True)
         self.source.setCurrentIndex(0)
         self.tag.setCurrentIndex(0)
+        self.language.setCurrentIndex(0)
         self.read.setCurrentIndex(0)
         self.date_from.setDate(self.date_from.minimumDate())
         self.date_to.setDate(self.date_to.minimumDate())

@@ -195,9 +195,17 @@ class SearchRunner(QObject):
     def latest(self) -> int:
         return self._latest
 
-    def submit(self, query: str, *, limit: int, sort: str, where: ArticleFilter | None) -> int:
+    def submit(
+        self,
+        query: str,
+        *,
+        limit: int,
+        sort: str,
+        where: ArticleFilter | None,
+        all_spellings: bool = False,
+    ) -> int:
         self._latest += 1
-        task = _SearchTask(self, self._latest, query, limit, sort, where)
+        task = _SearchTask(self, self._latest, query, limit, sort, where, all_spellings)
         # Drop queued (not yet started) searches: only the newest matters.
         self._pool.clear()
         self._pool.start(task)
@@ -229,9 +237,11 @@ class _SearchTask(QRunnable):
         limit: int,
         sort: str,
         where: ArticleFilter | None,
+        all_spellings: bool,
     ) -> None:
         super().__init__()
         self._library = runner._library
+        self._all_spellings = all_spellings
         self._number = number
         self._query = query
         self._limit = limit
@@ -244,7 +254,9 @@ class _SearchTask(QRunnable):
 
     def run(self) -> None:
         try:
-            page: SearchPage = self._library.search(self._query, limit=self._limit, sort=self._sort)
+            page: SearchPage = self._library.search(
+                self._query, limit=self._limit, sort=self._sort, all_spellings=self._all_spellings
+            )
             kept = None
             if self._where is not None and not self._where.is_empty:
                 kept = self._library.filter_ids([h.article_id for h in page.hits], self._where)

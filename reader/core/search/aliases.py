@@ -147,7 +147,7 @@ class AliasTable:
         found = self.groups.get(key.lower())
         if found is None or not found.names:
             raise QueryError(
-                f"there is no name group “{key}”: see Search ▸ Name spellings, or "
+                f"there is no name group “{key}”: see Edit ▸ Name Spellings in the window, or "
                 "coverage-reader aliases"
             )
         return found

@@ -27,6 +27,7 @@ from PySide6.QtGui import QFont
 
 from reader.core.library import Library, SortKey
 from reader.core.models import ArticleDate, ArticleFilter, ArticleSummary, SearchHit, SearchPage
+from reader.ui.languages import language_name, language_tooltip
 from reader.ui.models.base import ReadOnlyTableModel
 
 __all__ = ["ArticleTableModel", "format_date", "plain_snippet"]
@@ -37,7 +38,13 @@ _MARK = re.compile(r"</?mark>", re.IGNORECASE)
 Mode = Literal["list", "search"]
 
 #: The SQLite sort key of each column.
-_SORT_KEYS: Final[dict[int, SortKey]] = {0: "title", 1: "source", 2: "date", 3: "highlights"}
+_SORT_KEYS: Final[dict[int, SortKey]] = {
+    0: "title",
+    1: "source",
+    2: "date",
+    3: "highlights",
+    4: "language",
+}
 
 
 def format_date(value: ArticleDate | None) -> str:
@@ -69,10 +76,14 @@ def _date_key(value: ArticleDate | None) -> str:
 
 
 class ArticleTableModel(ReadOnlyTableModel):
-    """Rows of the article list (columns Title, Source, Date, Highlights)."""
+    """Rows of the article list (columns Title, Source, Date, Highlights, Language).
 
-    TITLE, SOURCE, DATE, HIGHLIGHTS = range(4)
-    HEADERS = ("Title", "Source", "Date", "Highlights")
+    The Language column shows the language's name ("Russian"); it sorts by the stored
+    code, so each language's articles come together (articles of no known language
+    last), in SQLite in list mode and here in search mode alike."""
+
+    TITLE, SOURCE, DATE, HIGHLIGHTS, LANGUAGE = range(5)
+    HEADERS = ("Title", "Source", "Date", "Highlights", "Language")
 
     ArticleIdRole: Final = int(Qt.ItemDataRole.UserRole) + 1
     SummaryRole: Final = int(Qt.ItemDataRole.UserRole) + 2
@@ -257,6 +268,8 @@ class ArticleTableModel(ReadOnlyTableModel):
         if role == Qt.ItemDataRole.FontRole:
             return None if summary.is_read else self._bold_font()
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column == self.LANGUAGE:
+                return language_tooltip(summary.language)
             snippet = self.snippet(summary.id)
             if snippet:
                 return f"{summary.title}\n\n{plain_snippet(snippet)}"
@@ -282,6 +295,8 @@ class ArticleTableModel(ReadOnlyTableModel):
             return summary.source or ""
         if column == self.DATE:
             return format_date(summary.date)
+        if column == self.LANGUAGE:
+            return language_name(summary.language)
         return str(summary.highlights) if summary.highlights else ""
 
     def _bold_font(self) -> QFont:
@@ -431,11 +446,13 @@ class ArticleTableModel(ReadOnlyTableModel):
                 present, key=lambda h: cache[h.article_id].highlights, reverse=descending
             )
         else:
-            # Articles without a source or date go last whichever the direction.
+            # Articles without a source, date or language go last whichever the direction.
             def key(hit: SearchHit) -> str:
                 summary = cache[hit.article_id]
                 if column == self.SOURCE:
                     return (summary.source or "").casefold()
+                if column == self.LANGUAGE:
+                    return summary.language or ""
                 return _date_key(summary.date)
 
             with_value = [h for h in present if key(h)]

@@ -111,10 +111,10 @@ def test_model_tester_search_mode(qtmodeltester: ModelTester, big_library: Libra
 
 def test_headers_and_columns(library: Library) -> None:
     model = ArticleTableModel(library)
-    assert model.columnCount() == 4
-    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
-    assert headers == ["Title", "Source", "Date", "Highlights"]
-    assert model.headerData(4, Qt.Orientation.Horizontal) is None
+    assert model.columnCount() == 5
+    headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert headers == ["Title", "Source", "Date", "Highlights", "Language"]
+    assert model.headerData(5, Qt.Orientation.Horizontal) is None
     assert model.rowCount(model.index(0, 0)) == 0  # a flat table
     assert model.data(QModelIndex()) is None
     assert model.data(model.index(5, 0)) is None
@@ -592,7 +592,7 @@ def test_update_articles_signals_only_that_row(big_library: Library) -> None:
     big_library.update_metadata(article, title="A corrected headline")
     model.update_articles([article])
 
-    assert changed == [(5, 5, 0, 3)]
+    assert changed == [(5, 5, 0, 4)]  # every column of that row
     assert resets == []
     assert persistent.isValid()
     assert persistent.row() == 5
