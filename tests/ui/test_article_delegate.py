@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from reader.ui.article_delegate import lead_to_first_mark, snippet_html
+from PySide6.QtGui import QFont, QFontMetrics, QTextLayout
+from PySide6.QtWidgets import QApplication
+
+from reader.ui.article_delegate import (
+    SearchResultDelegate,
+    lead_to_first_mark,
+    mixed_line_height,
+    snippet_html,
+)
 
 
 def test_a_late_first_hit_is_brought_into_view() -> None:
@@ -25,3 +33,35 @@ def test_marks_become_styled_spans() -> None:
     html = snippet_html("a <mark>b</mark> c", "#ffe08a", "#000000")
     assert "<mark>" not in html
     assert "background-color:#ffe08a" in html and ">b</span>" in html
+
+
+def test_a_late_hit_in_text_without_spaces_is_brought_into_view() -> None:
+    snippet = "中俄两国签署新的天然气供应协议" * 8 + "<mark>普京</mark>表示"
+    lead = lead_to_first_mark(snippet)
+    assert lead.startswith("…")
+    assert 1 <= lead.index("<mark>") <= 21  # half the context of a spaced text
+    assert lead.endswith("<mark>普京</mark>表示")
+    # The cut would fall inside &quot;: the entity is kept whole.
+    escaped = "国" * 60 + "&amp;&quot;" + "国" * 17 + "<mark>普京</mark>"
+    cut = lead_to_first_mark(escaped)
+    assert cut == "…&quot;" + "国" * 17 + "<mark>普京</mark>"
+
+
+def height_of(text: str, font: QFont) -> float:
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    line = layout.createLine()
+    layout.endLayout()
+    return line.height()
+
+
+def test_result_rows_have_room_for_chinese_and_cyrillic_lines(qapp: QApplication) -> None:
+    """Two snippet lines of Chinese (drawn by a CJK fallback face, often taller than the
+    list's Latin font) fit the row under the title."""
+    font = QApplication.font()
+    line = mixed_line_height(font)
+    assert line >= QFontMetrics(font).lineSpacing()
+    for text in ("普京表示中俄关系", "Путин заявил", "Putin said"):
+        assert line >= height_of(text, font), text
+    row = SearchResultDelegate().row_height(font)
+    assert row >= line * 3
