@@ -19,6 +19,7 @@ import shutil
 import signal
 import sys
 import threading
+import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -330,8 +331,8 @@ def cmd_list(library: Library, args: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     for row in rows:
         date = row.date.isoformat()[:10] if row.date else "----------"
-        source = (row.source or "")[:24]
-        print(f"{row.id:>6}  {date}  {source:<24}  {row.title}", file=out)
+        source = _fit(row.source or "", 24)
+        print(f"{row.id:>6}  {date}  {source}  {row.title}", file=out)
     return EXIT_OK
 
 
@@ -582,6 +583,28 @@ _COMMANDS = {
 
 
 # -- helpers -------------------------------------------------------------------------
+
+
+def _cells(char: str) -> int:
+    """Terminal cells a character takes: two for wide (Chinese, Japanese, Korean) and
+    full-width forms, none for combining marks."""
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def _fit(text: str, width: int) -> str:
+    """``text`` cut and padded to exactly ``width`` terminal cells, so that columns after
+    it line up whatever the script."""
+    used = 0
+    kept: list[str] = []
+    for char in text:
+        cells = _cells(char)
+        if used + cells > width:
+            break
+        kept.append(char)
+        used += cells
+    return "".join(kept) + " " * (width - used)
 
 
 def _summary_json(row: ArticleSummary | StoredArticle) -> dict[str, Any]:

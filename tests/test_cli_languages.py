@@ -86,3 +86,31 @@ def test_the_alias_table_can_be_listed_and_extended(
     assert code == 1 and "has no name" in err
     code, _, err = run(capsys, "--library", lib, "aliases", "nobody")
     assert code == 1 and "no name group" in err
+
+
+def test_list_columns_line_up_with_chinese_sources(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A source in Chinese takes two terminal cells a character: the titles after it
+    still start in the same column as those after a Latin source."""
+    library = str(tmp_path / "wide")
+    feed = tmp_path / "feed.xml"
+    body = "国家主席习近平在符拉迪沃斯托克会见俄罗斯总统普京。" * 3
+    feed.write_text(
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        "<title>新华社新华社新华社新华社新华社新华社</title><item><title>习近平会见普京</title>"
+        f"<link>https://example.cn/1</link><description>{body}</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    code, _, _ = run(capsys, "--library", library, "import", str(feed))
+    assert code == 0
+    code, out, _ = run(capsys, "--library", library, "list")
+    wide = next(row for row in out.splitlines() if row.endswith("习近平会见普京"))
+    latin = next(row for row in out.splitlines() if "China Daily" in row)
+    assert "新华社新华社" in wide
+
+    def cells(text: str) -> int:
+        return sum(2 if "\u4e00" <= ch <= "\u9fff" else 1 for ch in text)
+
+    assert cells(wide[: wide.index("习近平会见普京")]) == cells(latin[: latin.index("Chinese")])
