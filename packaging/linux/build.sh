@@ -131,6 +131,7 @@ Depends: libc6 (>= $GLIBC), libstdc++6, libgcc-s1, zlib1g, libzstd1, libpng16-16
  libxcb-keysyms1, libxcb-randr0, libxcb-render0, libxcb-render-util0, libxcb-shape0,
  libxcb-shm0, libxcb-sync1, libxcb-util1, libxcb-xfixes0, libxcb-xkb1, libxkbcommon0,
  libxkbcommon-x11-0, libwayland-client0, libwayland-cursor0
+Recommends: fonts-noto-cjk, fonts-dejavu-core
 Description: read, search and annotate news coverage offline
  Coverage Reader imports saved web pages, feeds, text, Markdown and JSON Lines,
  searches them (two words, boolean queries or a pasted sentence) and keeps
