@@ -132,6 +132,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive_int, default=10)
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("timeline", parents=[common], help="articles over time")
+    p.add_argument("--by", choices=["source", "tag"], help="split each period by source or tag")
+    p.add_argument("--query", metavar="Q", help="only the articles this search finds")
+    p.add_argument(
+        "--step", choices=["day", "week", "month"], help="the period (default: chosen by the span)"
+    )
+    p.add_argument(
+        "--all-spellings", action="store_true", help="search every spelling of names in --query"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
     p = sub.add_parser("imports", parents=[common], help="the import log (manifest)")
     p.add_argument("--json", action="store_true")
 
@@ -565,6 +576,51 @@ def cmd_aliases(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+#: Width of the longest bar of ``timeline``, in terminal cells.
+TIMELINE_BAR = 40
+
+
+def cmd_timeline(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    timeline = library.timeline(
+        by=args.by, query=args.query, step=args.step, all_spellings=args.all_spellings
+    )
+    if args.json:
+        # One object a period (empty ones too, for plotting); split, one a period and
+        # group that has articles in it.
+        for bucket in timeline.buckets:
+            if args.by is None:
+                row: dict[str, Any] = {"period": bucket.period, "count": bucket.count}
+                print(json.dumps(row, ensure_ascii=False), file=out)
+                continue
+            for group in timeline.groups:
+                count = bucket.groups.get(group, 0)
+                if count:
+                    row = {"period": bucket.period, args.by: group, "count": count}
+                    print(json.dumps(row, ensure_ascii=False), file=out)
+        return EXIT_OK
+    if not timeline.buckets:
+        what = "the search finds no dated articles" if args.query else "no article has a date"
+        print(f"Nothing to show: {what}.", file=out)
+        return EXIT_OK
+    peak = max(b.count for b in timeline.buckets) or 1
+    width = max(len(b.period) for b in timeline.buckets)
+    for bucket in timeline.buckets:
+        bar = "█" * round(bucket.count * TIMELINE_BAR / peak) if bucket.count else ""
+        line = f"{bucket.period:<{width}}  {bucket.count:>5}  {bar}"
+        if args.by is not None and bucket.count:
+            parts = [
+                f"{group if group is not None else '(none)'} {bucket.groups[group]}"
+                for group in timeline.groups
+                if bucket.groups.get(group)
+            ]
+            line = f"{line}  {' · '.join(parts)}"
+        print(line.rstrip(), file=out)
+    total = f"{timeline.total:,} article{'s' if timeline.total != 1 else ''} by {timeline.step}"
+    undated = f"; {timeline.undated:,} without a date" if timeline.undated else ""
+    print(f"{total}{undated}", file=sys.stderr)
+    return EXIT_OK
+
+
 _COMMANDS = {
     "language": cmd_language,
     "aliases": cmd_aliases,
@@ -579,6 +635,7 @@ _COMMANDS = {
     "check": cmd_check,
     "similar": cmd_similar,
     "imports": cmd_imports,
+    "timeline": cmd_timeline,
 }
 
 

@@ -29,6 +29,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import platformdirs
 
+from reader.core.analysis.timeline import STEPS, Step, Timeline, build_timeline
 from reader.core.annotations.anchoring import (
     Anchor,
     AnchorStatus,
@@ -908,6 +909,42 @@ class Library:
                 page, notices=(*page.notices, notice), partial=True, total_is_exact=False
             )
         return page
+
+    def matching_ids(self, query: str, *, all_spellings: bool = False) -> list[int]:
+        """Every article the search ``query`` finds, best first (no snippets made)."""
+        text, _widened = self.alias_table().rewrite(query, all_spellings=all_spellings)
+        limit = max(1, self._store.article_count())
+
+        def run() -> list[int]:
+            page = self._index.search(text, limit=limit)
+            return [hit.article_id for hit in page.hits]
+
+        try:
+            return run()
+        except IndexDamaged as exc:
+            return self._rebuild_damaged(exc, run)
+
+    def timeline(
+        self,
+        *,
+        by: str | None = None,
+        query: str | None = None,
+        step: Step | None = None,
+        where: ArticleFilter | None = None,
+        all_spellings: bool = False,
+    ) -> Timeline:
+        """Articles over time, by day, week or month (``step``, else chosen from the
+        span), split by ``"source"`` or ``"tag"`` (``by``), of the articles a search
+        finds (``query``) and that pass the filter (``where``)."""
+        if by not in (None, "source", "tag"):
+            raise CoverageReaderError(f"a timeline is split by source or tag, not {by!r}")
+        if step is not None and step not in STEPS:
+            raise CoverageReaderError(f"a timeline goes by {', '.join(STEPS)}, not {step!r}")
+        rows = self._store.timeline_rows(by, where)
+        if query is not None and query.strip():
+            found = set(self.matching_ids(query, all_spellings=all_spellings))
+            rows = [row for row in rows if row[0] in found]
+        return build_timeline(rows, step=step, by=by)
 
     def more_like_this(self, article_id: int, *, limit: int = 10) -> list[tuple[int, float]]:
         article = self._store.get_article(article_id)

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Literal
 
@@ -877,6 +877,35 @@ class Store:
                     )
                 )
         return [i for i in article_ids if i in keep]
+
+    def timeline_rows(
+        self, by: str | None, where: ArticleFilter | None = None
+    ) -> list[tuple[int, date | None, str | None]]:
+        """(article id, day, group) of every article passing ``where``: the day of its
+        sort date (None when undated), and its source or each of its tags (``by``), or
+        None. An article with several tags gives one row for each."""
+        clause, args = _filter_sql(where)
+        group, join = "NULL", ""
+        if by == "source":
+            group = "s.name"
+        elif by == "tag":
+            group = "tg.name"
+            join = (
+                " LEFT JOIN article_tags atg ON atg.article_id = a.id"
+                " LEFT JOIN tags tg ON tg.id = atg.tag_id"
+            )
+        elif by is not None:
+            raise ValueError(f"cannot split a timeline by {by!r}")
+        sql = (
+            f"SELECT a.id, substr(a.sort_date, 1, 10), {group} FROM articles a "
+            f"LEFT JOIN sources s ON s.id = a.source_id{join} {clause}"
+        )
+        with self._lock:
+            rows = self._conn.execute(sql, args).fetchall()
+        return [
+            (int(article_id), date.fromisoformat(day) if day else None, name)
+            for article_id, day, name in rows
+        ]
 
     def count_articles(self, where: ArticleFilter | None = None) -> int:
         clause, args = _filter_sql(where)
