@@ -9,6 +9,7 @@ import html
 import re
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import (
@@ -34,6 +35,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
@@ -75,6 +77,7 @@ from reader.ui.models.articles import ArticleTableModel
 from reader.ui.palette import THEMES
 from reader.ui.reader_view import WEB_SCHEMES, ReaderView, is_web_url
 from reader.ui.search_bar import FilterBar, SearchBar
+from reader.ui.timeline_view import TimelinePanel
 from reader.ui.workers import ImportJob, IndexRebuildJob, SearchRunner
 
 #: How many search results are fetched (the list then loads them lazily).
@@ -267,6 +270,18 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
 
+        self.timeline_panel = TimelinePanel(self)
+        self.timeline_dock = QDockWidget("Timeline", self)
+        self.timeline_dock.setObjectName("timelineDock")
+        self.timeline_dock.setWidget(self.timeline_panel)
+        self.timeline_dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.timeline_dock)
+        self.timeline_dock.hide()
+        self._timeline_stale = True
+
         self.search_runner = SearchRunner(self.library, self)
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
@@ -340,6 +355,11 @@ class MainWindow(QMainWindow):
         self.act_next_theme = self._action("Next &Theme", self.next_theme, "Ctrl+Shift+T")
         self.act_filters = self._action("Show &Filters", self._toggle_filters, "Ctrl+Shift+F")
         self.act_filters.setCheckable(True)
+        self.act_timeline = self._action(
+            "Show T&imeline", self._toggle_timeline, "Ctrl+Shift+L",
+            "Articles over time; click or drag to list a period",
+        )  # fmt: skip
+        self.act_timeline.setCheckable(True)
         self.act_panel = self._action("Show &Highlights Panel", self._toggle_panel, "Ctrl+H")
         self.act_panel.setCheckable(True)
         self.act_panel.setChecked(True)
@@ -407,7 +427,7 @@ class MainWindow(QMainWindow):
         font_menu = view.addMenu("&Font")
         font_menu.addActions(list(self.font_actions.values()))
         view.addSeparator()
-        view.addActions([self.act_filters, self.act_panel])
+        view.addActions([self.act_filters, self.act_panel, self.act_timeline])
 
         article = bar.addMenu("&Article")
         article.addActions([self.act_toggle_read, self.act_tags, self.act_metadata,
@@ -456,6 +476,10 @@ class MainWindow(QMainWindow):
         self.search_bar.sortChanged.connect(lambda _s: self.run_search(self.search_bar.query()))
         self.search_bar.filtersToggled.connect(self._set_filters_visible)
         self.search_bar.spellingsToggled.connect(self._on_spellings_toggled)
+        self.timeline_dock.visibilityChanged.connect(self._on_timeline_visibility)
+        self.timeline_panel.optionsChanged.connect(self.refresh_timeline)
+        self.timeline_panel.rangeChosen.connect(self._on_timeline_range)
+        self.timeline_panel.rangeCleared.connect(lambda: self.filter_bar.set_date_range(None, None))
         self.filter_bar.filterChanged.connect(self._on_filter_changed)
         self.suggestion_label.linkActivated.connect(
             lambda text: self.search_bar.set_query(QUrl.fromPercentEncoding(text.encode()))
@@ -589,6 +613,46 @@ class MainWindow(QMainWindow):
         self.article_model.refresh()
         self._reselect_current()
         self._update_list_header()
+        self.refresh_timeline()
+
+    # -- the timeline ------------------------------------------------------------------
+
+    def _toggle_timeline(self) -> None:
+        self.timeline_dock.setVisible(self.act_timeline.isChecked())
+
+    def _on_timeline_visibility(self, visible: bool) -> None:
+        self.act_timeline.setChecked(visible)
+        if visible and self._timeline_stale:
+            self.refresh_timeline()
+
+    def refresh_timeline(self) -> None:
+        """Count the articles the list could show (the search and the filters, but not
+        the filter's dates: the timeline shows them shaded) per period."""
+        if not self.timeline_dock.isVisible():
+            self._timeline_stale = True
+            return
+        self._timeline_stale = False
+        flt = dataclasses.replace(self.filter_bar.current(), date_from=None, date_to=None)
+        query = self.search_bar.query() or None
+        panel = self.timeline_panel
+        try:
+            timeline = self.library.timeline(
+                by=panel.by(),
+                query=query,
+                step=panel.step_choice(),
+                where=None if flt.is_empty else flt,
+                all_spellings=self.search_bar.all_spellings(),
+            )
+        except CoverageReaderError as exc:
+            panel.chart.set_timeline(None)
+            panel.summary.setText(f"Cannot draw the timeline: {exc}")
+            return
+        panel.set_timeline(timeline, searching=query)
+        panel.set_chosen(self.filter_bar.date_range())
+
+    def _on_timeline_range(self, first: date, last: date) -> None:
+        self.filter_bar.set_date_range(first, last)
+        self._set_filters_visible(True)
 
     def _reselect_current(self) -> None:
         if self._current_id is None:
@@ -882,6 +946,7 @@ class MainWindow(QMainWindow):
             self._update_list_header()
             if self._current_id is not None:
                 self.reader.clear_search_terms()
+            self.refresh_timeline()
             return
         flt = self.filter_bar.current()
         self.search_runner.submit(
@@ -905,6 +970,7 @@ class MainWindow(QMainWindow):
 
     def _show_results(self, page: SearchPage) -> None:
         self._search_page = page
+        self.refresh_timeline()
         self.article_model.set_search(page)
         self._set_row_height(with_snippets=any(h.snippet for h in page.hits))
         self._reselect_current()
@@ -947,6 +1013,7 @@ class MainWindow(QMainWindow):
             self.article_model.set_filter(flt)
             self._reselect_current()
             self._update_list_header()
+            self.refresh_timeline()
 
     def _set_filters_visible(self, visible: bool) -> None:
         self.filter_bar.setVisible(visible)

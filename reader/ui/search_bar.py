@@ -252,6 +252,21 @@ class FilterBar(QWidget):
             widget.blockSignals(False)
         self._changed()
 
+    def set_date_range(self, first: date | None, last: date | None) -> None:
+        """Filter by these days (None: any), as one change."""
+        for edit, value in ((self.date_from, first), (self.date_to, last)):
+            edit.blockSignals(True)
+            edit.setDate(QDate(value.year, value.month, value.day) if value else _NO_DATE)
+            edit.blockSignals(False)
+        self._changed()
+
+    def date_range(self) -> tuple[date, date] | None:
+        """The days the list is filtered by, when both ends are set."""
+        first, last = _date_value(self.date_from), _date_value(self.date_to)
+        if first is None and last is None:
+            return None
+        return (first or date.min, last or date.max)
+
     def _changed(self, *_args: object) -> None:
         self.filterChanged.emit(self.current())
 
