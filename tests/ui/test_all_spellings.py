@@ -16,6 +16,7 @@ from reader.ui.aliases_dialog import AliasDialog, NewGroupDialog
 from reader.ui.main_window import MainWindow
 from reader.ui.models.articles import ArticleTableModel
 from tests.helpers.multilingual import RU, ZH, SampleArticle
+from tests.helpers.window import open_window
 
 SEED_TITLE = "Xi and Putin vow to enhance ties between China and Russia"
 
@@ -39,19 +40,6 @@ def multilingual(library: Library, tmp_path: Path) -> Library:
     report = library.import_paths(paths)
     assert report.imported == 2, report.failed
     return library
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-def open_window(qtbot: QtBot, library: Library, settings: QSettings) -> MainWindow:
-    win = MainWindow(library, settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    return win
 
 
 @pytest.fixture

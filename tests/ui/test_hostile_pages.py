@@ -547,11 +547,6 @@ def test_opening_hostile_articles_in_the_reader_makes_no_request(
     assert [s.path for s in server.requests()] == ["/probe"]
 
 
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
 def make_window(qtbot: QtBot, library: Library, settings: QSettings) -> MainWindow:
     win = MainWindow(library, settings)
     qtbot.addWidget(win)

@@ -31,6 +31,7 @@ from reader.ui.languages import (
 from reader.ui.main_window import MainWindow
 from reader.ui.models.articles import ArticleTableModel
 from reader.ui.reader_view import reading_font
+from tests.helpers.window import open_window
 
 RU_TITLE = "Россия и Китай подписали новое соглашение о поставках газа"
 RU_TEXT = f"""{RU_TITLE}
@@ -80,16 +81,8 @@ def multilingual(library: Library, tmp_path: Path) -> Library:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
 def window(qtbot: QtBot, multilingual: Library, settings: QSettings) -> Iterator[MainWindow]:
-    win = MainWindow(multilingual, settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, multilingual, settings)
     yield win
     win.shutdown()
 

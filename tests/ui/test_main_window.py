@@ -25,11 +25,6 @@ XI_PUTIN = "Xi and Putin vow to enhance ties between China and Russia"
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
 def window(qtbot: QtBot, library: Library, settings: QSettings) -> Iterator[MainWindow]:
     win = MainWindow(library, settings)
     qtbot.addWidget(win)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, QSettings, Qt
@@ -19,6 +18,7 @@ from reader.core.library import Library
 from reader.ui.main_window import MainWindow
 from reader.ui.models.articles import ArticleTableModel
 from reader.ui.timeline_view import TimelineChart
+from tests.helpers.window import open_window
 
 XI_PUTIN = "Xi and Putin vow to enhance ties between China and Russia"  # 2018-09-14
 SEED_DATED = "Chinese President Xi Jinping and Russian President Vladimir Putin have agreed…"
@@ -26,16 +26,8 @@ CHINA_DAILY = "China Daily/Asia News Network"  # the source of the 2019-01-02 se
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
 def window(qtbot: QtBot, library: Library, settings: QSettings) -> Iterator[MainWindow]:
-    win = MainWindow(library, settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, library, settings)
     win.act_timeline.trigger()  # View ▸ Show Timeline
     qtbot.waitUntil(lambda: win.timeline_panel.chart.timeline() is not None)
     yield win
