@@ -143,6 +143,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    p = sub.add_parser("statements", parents=[common], help="who said what")
+    p.add_argument("id", type=int, nargs="?", metavar="ARTICLE_ID", help="only this article")
+    p.add_argument("--speaker", metavar="NAME", help="only this speaker (any spelling)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
     p = sub.add_parser("imports", parents=[common], help="the import log (manifest)")
     p.add_argument("--json", action="store_true")
 
@@ -576,6 +581,31 @@ def cmd_aliases(library: Library, args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_statements(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    found = library.statements(args.id, speaker=args.speaker)
+    for st in found:
+        if args.json:
+            row = {
+                "article_id": st.article_id,
+                "speaker": st.speaker,
+                "kind": st.kind,
+                "verb": st.verb,
+                "text": st.text,
+                "start": st.start,
+                "end": st.end,
+                "quote": st.quote,
+                "date": st.date,
+            }
+            print(json.dumps(row, ensure_ascii=False), file=out)
+        else:
+            shown = f"“{st.text}”" if st.quote else st.text
+            print(f"{st.article_id:>6}  {st.speaker} ({st.verb}): {shown}", file=out)
+    if not args.json:
+        who = f" by {args.speaker}" if args.speaker else ""
+        print(f"{len(found):,} statement{'s' if len(found) != 1 else ''}{who}", file=sys.stderr)
+    return EXIT_OK
+
+
 #: Width of the longest bar of ``timeline``, in terminal cells.
 TIMELINE_BAR = 40
 
@@ -636,6 +666,7 @@ _COMMANDS = {
     "similar": cmd_similar,
     "imports": cmd_imports,
     "timeline": cmd_timeline,
+    "statements": cmd_statements,
 }
 
 

@@ -29,6 +29,13 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import platformdirs
 
+from reader.core.analysis.statements import (
+    EXTRACTOR_VERSION,
+    ArticleStatement,
+    KnownNames,
+    Statement,
+    extract_statements,
+)
 from reader.core.analysis.timeline import STEPS, Step, Timeline, build_timeline
 from reader.core.annotations.anchoring import (
     Anchor,
@@ -65,6 +72,7 @@ from reader.core.errors import (
 from reader.core.ingest import language as lang_detect
 from reader.core.ingest.normalize import clean_language
 from reader.core.models import (
+    PARAGRAPH_SEPARATOR,
     ArticleDate,
     ArticleFilter,
     ArticleSummary,
@@ -252,6 +260,7 @@ class Library:
         self._sync_lock = threading.Lock()
         self._undo = UndoStack()
         self._aliases: AliasTable | None = None
+        self._names: tuple[AliasTable, KnownNames] | None = None
         #: Things the user should be told about opening (an index rebuilt, say).
         self.notices = notices
         #: Why the index must be rebuilt before searches are complete (None: it is fine).
@@ -629,8 +638,13 @@ class Library:
         decided = [
             lang_detect.decide(a.language, [a.title, *a.paragraphs]) for a in parsed.articles
         ]
+        # Who said what, found in the text as it is stored (offsets into it); also CPU work.
+        names = self._known_names()
+        said = [extract_statements(_stored_text(a.paragraphs), names) for a in parsed.articles]
         with self._store.transaction():
-            for article, (language, language_origin) in zip(parsed.articles, decided, strict=True):
+            for article, (language, language_origin), statements in zip(
+                parsed.articles, decided, said, strict=True
+            ):
                 if language != article.language:
                     article = dataclasses.replace(article, language=language)
                 outcome, article_id = self._store.add_article(
@@ -639,6 +653,10 @@ class Library:
                 counts[outcome] += 1
                 if outcome != "duplicate":
                     ids.append(article_id)
+                    self._store.set_statements(
+                        article_id, article.content_hash, EXTRACTOR_VERSION,
+                        [_statement_row(st) for st in statements],
+                    )  # fmt: skip
                 if outcome == "updated":
                     self._reanchor(article_id)
             if parsed.problems:
@@ -909,6 +927,80 @@ class Library:
                 page, notices=(*page.notices, notice), partial=True, total_is_exact=False
             )
         return page
+
+    # -- who said what -----------------------------------------------------------------
+
+    def _known_names(self) -> KnownNames:
+        """People and organisations of the name table, in their Latin spellings: what a
+        single name in English text ("Putin") means."""
+        table = self.alias_table()
+        if self._names is not None and self._names[0] is table:
+            return self._names[1]
+        people: dict[str, str] = {}
+        organisations: set[str] = set()
+        for group in table.groups.values():
+            latin = [n for n in group.names if n.isascii()]
+            if group.kind == "organisation":
+                organisations.update(n.lower() for n in latin)
+            elif group.kind == "person":
+                full = next((n for n in latin if " " in n), None)
+                if full is None:
+                    continue
+                for name in latin:
+                    if " " not in name:
+                        people.setdefault(name.lower(), full)
+                people.setdefault(full.split()[-1].lower(), full)
+        names = KnownNames(people=people, organisations=frozenset(organisations))
+        self._names = (table, names)
+        return names
+
+    def statements(
+        self, article_id: int | None = None, *, speaker: str | None = None
+    ) -> list[ArticleStatement]:
+        """Attributed statements (who said what), by article date and position: of one
+        article, or all; only a speaker's when given (any of the name table's spellings,
+        or a part of the name: "putin", "alias key", "Vladimir Putin"). Articles whose
+        statements are missing or were found by an older extractor are read again."""
+        if article_id is not None:
+            self._store.get_article(article_id)
+        stale = self._store.stale_statement_articles(
+            EXTRACTOR_VERSION, None if article_id is None else [article_id]
+        )
+        extra: list[ArticleStatement] = []
+        names = self._known_names()
+        for stale_id in stale:
+            article = self._store.get_article(stale_id)
+            found = extract_statements(article.text, names)
+            if self.read_only is None:
+                stored = [_statement_row(st) for st in found]
+                self._store.set_statements(
+                    stale_id, article.content_hash, EXTRACTOR_VERSION, stored
+                )
+            else:  # cannot be stored here: listed all the same
+                date = article.date.isoformat() if article.date else None
+                extra += [_listed(stale_id, st, date) for st in found]
+        rows: list[ArticleStatement] = [
+            _from_row(row) for row in self._store.statements(article_id)
+        ]
+        rows += extra
+        if speaker is not None:
+            wanted = self._speaker_names(speaker)
+            rows = [r for r in rows if _speaks_as(r.speaker, wanted)]
+        return rows
+
+    def speakers(self) -> list[tuple[str, int]]:
+        """Every speaker with their number of statements, most first."""
+        self.statements()  # finds those not yet found
+        return self._store.speakers()
+
+    def _speaker_names(self, speaker: str) -> set[str]:
+        wanted = {speaker.strip().lower()}
+        table = self.alias_table()
+        group = table.groups.get(speaker.strip().lower())
+        groups = [group] if group is not None else table.groups_of(speaker.strip())
+        for found in groups:
+            wanted.update(n.lower() for n in found.names)
+        return wanted
 
     def matching_ids(self, query: str, *, all_spellings: bool = False) -> list[int]:
         """Every article the search ``query`` finds, best first (no snippets made)."""
@@ -1510,3 +1602,43 @@ def _rebuild(
     if high_water is not None and not (cancelled and cancelled()):
         store.clear_pending(high_water)
     return count
+
+
+def _stored_text(paragraphs: Sequence[str]) -> str:
+    """An article's text as the store keeps it (the offsets of its statements)."""
+    return PARAGRAPH_SEPARATOR.join(p.replace("\n", " ") for p in paragraphs)
+
+
+def _statement_row(st: Statement) -> tuple[object, ...]:
+    return (st.speaker, st.kind, st.verb, st.text, st.start, st.end, int(st.quote))
+
+
+def _speaks_as(speaker: str, wanted: set[str]) -> bool:
+    """Whether a statement's speaker is one of these names, or holds one of them as its
+    words ("putin" in "Vladimir Putin")."""
+    name = speaker.lower()
+    if name in wanted:
+        return True
+    words = set(name.split())
+    return any(set(w.split()) <= words for w in wanted if w)
+
+
+def _listed(article_id: int, st: Statement, date: str | None) -> ArticleStatement:
+    return ArticleStatement(
+        article_id, st.speaker, st.kind, st.verb, st.text, st.start, st.end, st.quote, date
+    )
+
+
+def _from_row(row: tuple[object, ...]) -> ArticleStatement:
+    article_id, speaker, kind, verb, text, start, end, quote, date = row
+    return ArticleStatement(
+        article_id=int(str(article_id)),
+        speaker=str(speaker),
+        kind=str(kind),
+        verb=str(verb),
+        text=str(text),
+        start=int(str(start)),
+        end=int(str(end)),
+        quote=bool(quote),
+        date=None if date is None else str(date),
+    )

@@ -878,6 +878,82 @@ class Store:
                 )
         return [i for i in article_ids if i in keep]
 
+    # -- statements (who said what) ----------------------------------------------------
+
+    def stale_statement_articles(
+        self, extractor: int, article_ids: Sequence[int] | None = None
+    ) -> list[int]:
+        """Articles whose statements were not found in their current text by this
+        extractor version (never, or before a new version or a better extractor)."""
+        sql = (
+            "SELECT a.id FROM articles a JOIN article_versions v ON v.id = a.current_version_id "
+            "LEFT JOIN statement_runs r ON r.article_id = a.id "
+            "WHERE (r.article_id IS NULL OR r.content_hash != v.content_hash "
+            "OR r.extractor != ?)"
+        )
+        with self._lock:
+            if article_ids is None:
+                return [int(r[0]) for r in self._conn.execute(sql, (extractor,))]
+            found: list[int] = []
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                found += [
+                    int(r[0])
+                    for r in self._conn.execute(f"{sql} AND a.id IN ({marks})", (extractor, *chunk))
+                ]
+            return found
+
+    def set_statements(
+        self, article_id: int, content_hash: str, extractor: int, rows: Sequence[tuple[object, ...]]
+    ) -> None:
+        """Replace an article's statements: rows of (speaker, kind, verb, text, start,
+        end, quote), found in the text with this content hash."""
+        with self._lock, self.transaction():
+            self._conn.execute("DELETE FROM statements WHERE article_id = ?", (article_id,))
+            self._conn.executemany(
+                'INSERT INTO statements(article_id, speaker, kind, verb, text, start, "end", '
+                "quote) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(article_id, *row) for row in rows],
+            )
+            self._conn.execute(
+                "INSERT INTO statement_runs(article_id, content_hash, extractor) VALUES (?, ?, ?) "
+                "ON CONFLICT(article_id) DO UPDATE SET content_hash = excluded.content_hash, "
+                "extractor = excluded.extractor",
+                (article_id, content_hash, extractor),
+            )
+
+    def statements(
+        self, article_id: int | None = None, speakers: Sequence[str] | None = None
+    ) -> list[tuple[object, ...]]:
+        """(article id, speaker, kind, verb, text, start, end, quote, article date),
+        by article date then position; only these speakers' (any case) when given."""
+        where: list[str] = []
+        args: list[object] = []
+        if article_id is not None:
+            where.append("st.article_id = ?")
+            args.append(article_id)
+        if speakers is not None:
+            marks = ",".join("?" * len(speakers)) or "NULL"
+            where.append(f"lower(st.speaker) IN ({marks})")
+            args += [s.lower() for s in speakers]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        sql = (
+            'SELECT st.article_id, st.speaker, st.kind, st.verb, st.text, st.start, st."end", '
+            "st.quote, a.date FROM statements st JOIN articles a ON a.id = st.article_id "
+            f"{clause} ORDER BY a.sort_date, st.article_id, st.start"
+        )
+        with self._lock:
+            return [tuple(r) for r in self._conn.execute(sql, args)]
+
+    def speakers(self) -> list[tuple[str, int]]:
+        """Every speaker with the number of statements, most first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT speaker, COUNT(*) FROM statements GROUP BY speaker "
+                "ORDER BY COUNT(*) DESC, speaker COLLATE NOCASE"
+            ).fetchall()
+        return [(str(name), int(n)) for name, n in rows]
+
     def timeline_rows(
         self, by: str | None, where: ArticleFilter | None = None
     ) -> list[tuple[int, date | None, str | None]]:
