@@ -53,3 +53,19 @@ def test_a_reduced_benchmark_run_writes_every_measurement(tmp_path: Path) -> Non
     assert core["window"]["to_usable_list"]["p50_ms"] > 0
     assert core["index_bytes_per_article"] > 0
     assert data["machine"]["cpus"]
+
+
+def test_the_analysis_benchmark_runs_and_writes_its_table(tmp_path: Path) -> None:
+    out = tmp_path / "analysis.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.analysis", "--articles", "60", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[0].split() == ["corpus", "with", "(s)", "without", "(s)",
+                                                   "ratio", "statements"]  # fmt: skip
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert set(data["corpora"]) == {"generated", "wire"}
+    wire = data["corpora"]["wire"]
+    assert wire["statements"] > 60  # every wire story says something
+    assert len(wire["with_s"]) == len(wire["without_s"]) == 1

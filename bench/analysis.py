@@ -1,0 +1,99 @@
+"""python -m bench.analysis [--articles 10000] [--rounds 1] [--out FILE]
+
+What coverage analysis costs an import: the same corpus imported with the statement
+extractor and with it switched off, alternately, in one run; medians and their ratio.
+Two corpora: the benchmark's generated one (few reporting sentences) and wire copy
+(the hand-labelled articles of tests/helpers/statement_gold.py, repeated with their
+own titles: a reporting verb in almost every sentence, the extractor's worst case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import reader.core.library as library_module
+from bench.corpus import generate
+from bench.run import machine
+from reader.core.analysis.statements import extract_statements
+from reader.core.library import Library
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wire_corpus(folder: Path, articles: int) -> None:
+    from tests.helpers.statement_gold import held_out, labelled
+
+    texts = [a.text for a in (*labelled(), *held_out())]
+    folder.mkdir(parents=True, exist_ok=True)
+    per_file = 500
+    for first in range(0, articles, per_file):
+        lines = []
+        for i in range(first, min(articles, first + per_file)):
+            text = texts[i % len(texts)]
+            body = text
+            day = f"2019-{i % 12 + 1:02d}-{i % 28 + 1:02d}"
+            record = {"id": f"wire-{i}", "title": f"Wire story {i}", "body": body,
+                      "date": day, "source": "Wire"}  # fmt: skip
+            lines.append(json.dumps(record))
+        (folder / f"wire-{first // per_file:05d}.jsonl").write_text("\n".join(lines) + "\n")
+
+
+def timed_import(corpus: Path, extract: Callable[..., Any]) -> tuple[float, int]:
+    library_module.extract_statements = extract  # type: ignore[attr-defined]
+    try:
+        with (
+            tempfile.TemporaryDirectory() as work,
+            Library.open(Path(work) / "lib", import_seeds=False) as lib,
+        ):
+            started = time.perf_counter()
+            lib.import_paths([corpus])
+            elapsed = time.perf_counter() - started
+            found = len(lib.statements())
+    finally:
+        library_module.extract_statements = extract_statements  # type: ignore[attr-defined]
+    return elapsed, found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.analysis", description=__doc__)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=1, help="imports of each kind per corpus")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "results" / f"analysis-{time.strftime('%Y%m%d-%H%M%S')}.json",
+    )
+    args = parser.parse_args()
+    results: dict[str, Any] = {"machine": machine(), "articles": args.articles, "corpora": {}}
+    with tempfile.TemporaryDirectory() as work:
+        corpora = {"generated": Path(work) / "generated", "wire": Path(work) / "wire"}
+        generate(corpora["generated"], args.articles)
+        wire_corpus(corpora["wire"], args.articles)
+        print(f"{'corpus':<10} {'with (s)':>9} {'without (s)':>12} {'ratio':>6} {'statements':>11}")
+        for name, corpus in corpora.items():
+            with_s: list[float] = []
+            without_s: list[float] = []
+            found = 0
+            for _ in range(args.rounds):
+                without_s.append(timed_import(corpus, lambda text, names=None: [])[0])
+                elapsed, found = timed_import(corpus, extract_statements)
+                with_s.append(elapsed)
+            w, wo = statistics.median(with_s), statistics.median(without_s)
+            results["corpora"][name] = {"with_s": with_s, "without_s": without_s,
+                                        "ratio": w / wo, "statements": found}  # fmt: skip
+            print(f"{name:<10} {w:>9.1f} {wo:>12.1f} {w / wo:>6.2f} {found:>11,}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
