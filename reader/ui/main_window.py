@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.analysis import Timeline
 from reader.core.annotations.model import COLORS
 from reader.core.errors import CoverageReaderError
 from reader.core.library import ImportProgress, ImportReport, Library
@@ -78,7 +79,7 @@ from reader.ui.palette import THEMES
 from reader.ui.reader_view import WEB_SCHEMES, ReaderView, is_web_url
 from reader.ui.search_bar import FilterBar, SearchBar
 from reader.ui.timeline_view import TimelinePanel
-from reader.ui.workers import ImportJob, IndexRebuildJob, SearchRunner
+from reader.ui.workers import ImportJob, IndexRebuildJob, LatestRunner, SearchRunner
 
 #: How many search results are fetched (the list then loads them lazily).
 SEARCH_LIMIT = 1000
@@ -283,6 +284,7 @@ class MainWindow(QMainWindow):
         self._timeline_stale = True
 
         self.search_runner = SearchRunner(self.library, self)
+        self.timeline_runner = LatestRunner(self)
         self._list_timer = QTimer(self)
         self._list_timer.setSingleShot(True)
         self._list_timer.timeout.connect(self._refresh_list_during_import)
@@ -486,6 +488,8 @@ class MainWindow(QMainWindow):
         )
         self.search_runner.results.connect(self._on_search_results)
         self.search_runner.error.connect(self._on_search_error)
+        self.timeline_runner.finished.connect(self._on_timeline)
+        self.timeline_runner.error.connect(self._on_timeline_error)
 
         self.reader.highlightRequested.connect(self.create_highlight)
         self.reader.highlightWithNoteRequested.connect(self.create_highlight_with_note)
@@ -627,28 +631,34 @@ class MainWindow(QMainWindow):
 
     def refresh_timeline(self) -> None:
         """Count the articles the list could show (the search and the filters, but not
-        the filter's dates: the timeline shows them shaded) per period."""
+        the filter's dates: the timeline shows them shaded) per period — on a worker
+        thread, the newest request only (imports and typing ask often)."""
         if not self.timeline_dock.isVisible():
             self._timeline_stale = True
             return
         self._timeline_stale = False
+        self.timeline_panel.set_chosen(self.filter_bar.date_range())  # at once: it is cheap
         flt = dataclasses.replace(self.filter_bar.current(), date_from=None, date_to=None)
         query = self.search_bar.query() or None
-        panel = self.timeline_panel
-        try:
-            timeline = self.library.timeline(
-                by=panel.by(),
-                query=query,
-                step=panel.step_choice(),
-                where=None if flt.is_empty else flt,
-                all_spellings=self.search_bar.all_spellings(),
+        panel, library = self.timeline_panel, self.library
+        by, step, all_spellings = panel.by(), panel.step_choice(), self.search_bar.all_spellings()
+
+        def work() -> tuple[Timeline, str | None]:
+            where = None if flt.is_empty else flt
+            found = library.timeline(
+                by=by, query=query, step=step, where=where, all_spellings=all_spellings
             )
-        except CoverageReaderError as exc:
-            panel.chart.set_timeline(None)
-            panel.summary.setText(f"Cannot draw the timeline: {exc}")
-            return
-        panel.set_timeline(timeline, searching=query)
-        panel.set_chosen(self.filter_bar.date_range())
+            return found, query
+
+        self.timeline_runner.run_latest(work)
+
+    def _on_timeline(self, _number: int, result: tuple[Timeline, str | None]) -> None:
+        timeline, query = result
+        self.timeline_panel.set_timeline(timeline, searching=query)
+
+    def _on_timeline_error(self, _number: int, message: str) -> None:
+        self.timeline_panel.chart.set_timeline(None)
+        self.timeline_panel.summary.setText(f"Cannot draw the timeline: {message}")
 
     def _on_timeline_range(self, first: date, last: date) -> None:
         self.filter_bar.set_date_range(first, last)
@@ -1395,6 +1405,7 @@ class MainWindow(QMainWindow):
             self._index_job.cancel()
             self._index_job.wait()
         self.search_runner.wait()
+        self.timeline_runner.wait()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

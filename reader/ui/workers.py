@@ -175,18 +175,18 @@ class _Runner(QObject):
             self.done.emit()
 
 
-class SearchRunner(QObject):
-    """Runs searches on a thread pool; only the answer to the latest request is
-    delivered (older ones still running are dropped when they finish)."""
+class LatestRunner(QObject):
+    """Runs work on a thread pool of one thread; only the answer to the latest request
+    is delivered (older ones still running are dropped when they finish, queued ones are
+    never started). Searches and the timeline use it, so neither blocks the window."""
 
-    #: (request number, SearchPage, article ids kept by the filter or None)
-    results = Signal(int, object, object)
+    #: (request number, what the work returned)
+    finished = Signal(int, object)
     #: (request number, message)
     error = Signal(int, str)
 
-    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._library = library
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._latest = 0
@@ -194,6 +194,63 @@ class SearchRunner(QObject):
     @property
     def latest(self) -> int:
         return self._latest
+
+    def run_latest(self, work: Callable[[], object]) -> int:
+        self._latest += 1
+        task = _LatestTask(self, self._latest, work)
+        # Drop queued (not yet started) requests: only the newest matters.
+        self._pool.clear()
+        self._pool.start(task)
+        return self._latest
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self._pool.waitForDone(msecs)
+
+    def _deliver(self, number: int, result: object) -> None:
+        if number == self._latest:
+            self.finished.emit(number, result)
+
+    def _fail(self, number: int, message: str) -> None:
+        if number == self._latest:
+            self.error.emit(number, message)
+
+
+class _Relay(QObject):
+    finished = Signal(int, object)
+    error = Signal(int, str)
+
+
+class _LatestTask(QRunnable):
+    def __init__(self, runner: LatestRunner, number: int, work: Callable[[], object]) -> None:
+        super().__init__()
+        self._number = number
+        self._work = work
+        # Signals emitted from the pool thread are queued to the runner's (GUI) thread.
+        self._relay = _Relay()
+        self._relay.finished.connect(runner._deliver)
+        self._relay.error.connect(runner._fail)
+
+    def run(self) -> None:
+        try:
+            result = self._work()
+        except CoverageReaderError as exc:
+            self._relay.error.emit(self._number, str(exc))
+        except Exception as exc:
+            self._relay.error.emit(self._number, f"{type(exc).__name__}: {exc}")
+        else:
+            self._relay.finished.emit(self._number, result)
+
+
+class SearchRunner(LatestRunner):
+    """Searches off the GUI thread: ``results(number, SearchPage, kept)``, where kept
+    is the article ids the filter lets through (None: no filter)."""
+
+    results = Signal(int, object, object)
+
+    def __init__(self, library: Library, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._library = library
+        self.finished.connect(lambda number, found: self.results.emit(number, *found))
 
     def submit(
         self,
@@ -204,64 +261,13 @@ class SearchRunner(QObject):
         where: ArticleFilter | None,
         all_spellings: bool = False,
     ) -> int:
-        self._latest += 1
-        task = _SearchTask(self, self._latest, query, limit, sort, where, all_spellings)
-        # Drop queued (not yet started) searches: only the newest matters.
-        self._pool.clear()
-        self._pool.start(task)
-        return self._latest
+        library = self._library
 
-    def wait(self, msecs: int = 30_000) -> bool:
-        return self._pool.waitForDone(msecs)
-
-    def _deliver(self, number: int, page: object, kept: object) -> None:
-        if number == self._latest:
-            self.results.emit(number, page, kept)
-
-    def _fail(self, number: int, message: str) -> None:
-        if number == self._latest:
-            self.error.emit(number, message)
-
-
-class _Relay(QObject):
-    results = Signal(int, object, object)
-    error = Signal(int, str)
-
-
-class _SearchTask(QRunnable):
-    def __init__(
-        self,
-        runner: SearchRunner,
-        number: int,
-        query: str,
-        limit: int,
-        sort: str,
-        where: ArticleFilter | None,
-        all_spellings: bool,
-    ) -> None:
-        super().__init__()
-        self._library = runner._library
-        self._all_spellings = all_spellings
-        self._number = number
-        self._query = query
-        self._limit = limit
-        self._sort = sort
-        self._where = where
-        # Signals emitted from the pool thread are queued to the runner's (GUI) thread.
-        self._relay = _Relay()
-        self._relay.results.connect(runner._deliver)
-        self._relay.error.connect(runner._fail)
-
-    def run(self) -> None:
-        try:
-            page: SearchPage = self._library.search(
-                self._query, limit=self._limit, sort=self._sort, all_spellings=self._all_spellings
-            )
+        def work() -> tuple[SearchPage, list[int] | None]:
+            page = library.search(query, limit=limit, sort=sort, all_spellings=all_spellings)
             kept = None
-            if self._where is not None and not self._where.is_empty:
-                kept = self._library.filter_ids([h.article_id for h in page.hits], self._where)
-            self._relay.results.emit(self._number, page, kept)
-        except CoverageReaderError as exc:
-            self._relay.error.emit(self._number, str(exc))
-        except Exception as exc:
-            self._relay.error.emit(self._number, f"{type(exc).__name__}: {exc}")
+            if where is not None and not where.is_empty:
+                kept = library.filter_ids([h.article_id for h in page.hits], where)
+            return page, kept
+
+        return self.run_latest(work)

@@ -68,6 +68,12 @@ def choose(qtbot: QtBot, combo: QComboBox, text: str) -> None:
     assert combo.currentText() == text
 
 
+def by_month(qtbot: QtBot, win: MainWindow) -> None:
+    """Step the timeline by month, and wait for it (it is counted on a worker thread)."""
+    choose(qtbot, win.timeline_panel.step, "By month")
+    qtbot.waitUntil(lambda: busy_periods(win) == ["2018-09", "2019-01"])
+
+
 def drag(widget: QWidget, start: QPoint, end: QPoint) -> None:
     """Press at ``start``, move with the button held, release at ``end``."""
     left = Qt.MouseButton.LeftButton
@@ -90,8 +96,7 @@ def test_the_seeds_appear_in_september_2018_and_january_2019(
     assert window.timeline_dock.isVisible() and window.act_timeline.isChecked()
     # 2018-09-14 to 2019-01-02 is four months: by week.
     assert busy_periods(window) == ["2018-W37", "2019-W01"]
-    choose(qtbot, window.timeline_panel.step, "By month")
-    qtbot.waitUntil(lambda: busy_periods(window) == ["2018-09", "2019-01"])
+    by_month(qtbot, window)
     timeline = chart_of(window).timeline()
     assert timeline is not None and len(timeline.buckets) == 5  # Sep, Oct, Nov, Dec, Jan
     summary = window.timeline_panel.summary.text()
@@ -99,7 +104,7 @@ def test_the_seeds_appear_in_september_2018_and_january_2019(
 
 
 def test_hovering_a_bar_says_what_it_counts(qtbot: QtBot, window: MainWindow) -> None:
-    choose(qtbot, window.timeline_panel.step, "By month")
+    by_month(qtbot, window)
     chart = chart_of(window)
     qtbot.mouseMove(chart, bar_centre(chart, "2018-09"))
     hovered = chart.hovered()
@@ -112,7 +117,7 @@ def test_hovering_a_bar_says_what_it_counts(qtbot: QtBot, window: MainWindow) ->
 def test_clicking_a_bar_lists_its_articles_and_all_dates_lists_all_again(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    choose(qtbot, window.timeline_panel.step, "By month")
+    by_month(qtbot, window)
     chart = chart_of(window)
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=bar_centre(chart, "2018-09"))
     qtbot.waitUntil(lambda: titles(window) == [XI_PUTIN])
@@ -128,7 +133,7 @@ def test_clicking_a_bar_lists_its_articles_and_all_dates_lists_all_again(
 
 
 def test_dragging_across_bars_chooses_their_range(qtbot: QtBot, window: MainWindow) -> None:
-    choose(qtbot, window.timeline_panel.step, "By month")
+    by_month(qtbot, window)
     chart = chart_of(window)
     drag(chart, bar_centre(chart, "2018-12"), bar_centre(chart, "2019-01"))
     qtbot.waitUntil(lambda: titles(window) == [SEED_DATED])
@@ -138,7 +143,7 @@ def test_dragging_across_bars_chooses_their_range(qtbot: QtBot, window: MainWind
 def test_the_keyboard_moves_along_the_bars_and_chooses_one(
     qtbot: QtBot, window: MainWindow
 ) -> None:
-    choose(qtbot, window.timeline_panel.step, "By month")
+    by_month(qtbot, window)
     chart = chart_of(window)
     chart.setFocus()
     qtbot.keyClick(chart, Qt.Key.Key_End)
@@ -168,6 +173,7 @@ def test_the_timeline_follows_the_search(qtbot: QtBot, window: MainWindow) -> No
     qtbot.waitUntil(lambda: "for “Eastern Economic Forum”" in window.list_header.text())
     listed = len(titles(window))
     assert 1 <= listed < 2
+    qtbot.waitUntil(lambda: "for “Eastern" in window.timeline_panel.summary.text())
     timeline = chart_of(window).timeline()
     assert timeline is not None and timeline.total == listed
     assert "for “Eastern Economic Forum”" in window.timeline_panel.summary.text()
@@ -180,7 +186,7 @@ def test_bars_and_labels_stand_out_in_each_theme(
     qtbot: QtBot, window: MainWindow, theme: str
 ) -> None:
     window.set_theme(theme)
-    choose(qtbot, window.timeline_panel.step, "By month")
+    by_month(qtbot, window)
     chart = chart_of(window)
     image = chart.grab().toImage()
     background = image.pixelColor(chart.width() - 3, 3)
