@@ -148,6 +148,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--speaker", metavar="NAME", help="only this speaker (any spelling)")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    p = sub.add_parser(
+        "entities", parents=[common], help="people, places and organisations named, with counts"
+    )
+    p.add_argument("id", type=int, nargs="?", metavar="ARTICLE_ID", help="only this article")
+    p.add_argument("--kind", choices=["person", "place", "organisation"], help="only this kind")
+    p.add_argument("--query", metavar="Q", help="counted over the articles this search finds")
+    p.add_argument(
+        "--all-spellings", action="store_true", help="search every spelling of names in --query"
+    )
+    p.add_argument("--limit", type=_positive_int, help="at most this many, the most named first")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
     p = sub.add_parser("imports", parents=[common], help="the import log (manifest)")
     p.add_argument("--json", action="store_true")
 
@@ -606,6 +618,37 @@ def cmd_statements(library: Library, args: argparse.Namespace, out: TextIO) -> i
     return EXIT_OK
 
 
+def cmd_entities(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.id is not None:
+        if args.query:
+            print("coverage-reader: give an ARTICLE_ID or --query, not both", file=sys.stderr)
+            return EXIT_USAGE
+        found = library.article_entities(args.id)
+        if args.kind:
+            found = [e for e in found if e.kind == args.kind]
+        count_name = "mentions"
+    else:
+        found = library.entities(args.kind, query=args.query, all_spellings=args.all_spellings)
+        count_name = "articles"
+    if args.limit is not None:
+        found = found[: args.limit]
+    for entity in found:
+        if args.json:
+            row = {
+                "kind": entity.kind,
+                "key": entity.key,
+                "name": entity.name,
+                count_name: entity.articles,
+                "query": entity.query,
+            }
+            print(json.dumps(row, ensure_ascii=False), file=out)
+        else:
+            print(f"{entity.articles:>6}  {entity.name:<32}  {entity.query}", file=out)
+    if not args.json:
+        print(f"{len(found):,} named; the count is of {count_name}", file=sys.stderr)
+    return EXIT_OK
+
+
 #: Width of the longest bar of ``timeline``, in terminal cells.
 TIMELINE_BAR = 40
 
@@ -667,6 +710,7 @@ _COMMANDS = {
     "imports": cmd_imports,
     "timeline": cmd_timeline,
     "statements": cmd_statements,
+    "entities": cmd_entities,
 }
 
 

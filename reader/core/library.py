@@ -29,6 +29,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 
 import platformdirs
 
+from reader.core.analysis.entities import Entity, EntityCount, Gazetteer
 from reader.core.analysis.statements import (
     EXTRACTOR_VERSION,
     ArticleStatement,
@@ -125,6 +126,48 @@ SYNC_INTERVAL = 2.0
 SYNC_INTERVAL_MAX = 30.0
 SYNC_BATCH = 500
 SYNC_BATCH_MAX = 8000
+
+
+@dataclass(frozen=True)
+class _Analysis:
+    """What the analysers need of one name table (made once per table)."""
+
+    table: AliasTable
+    #: Names a single word in English text can mean (the statement extractor).
+    names: KnownNames
+    #: Every spelling of every person, place and organisation (entity recognition).
+    gazetteer: Gazetteer
+
+    @classmethod
+    def of(cls, table: AliasTable) -> _Analysis:
+        people: dict[str, str] = {}
+        organisations: set[str] = set()
+        for group in table.groups.values():
+            latin = [n for n in group.names if n.isascii()]
+            if group.kind == "organisation":
+                organisations.update(n.lower() for n in latin)
+            elif group.kind == "person":
+                full = next((n for n in latin if " " in n), None)
+                if full is None:
+                    continue
+                for name in latin:
+                    if " " not in name:
+                        people.setdefault(name.lower(), full)
+                people.setdefault(full.split()[-1].lower(), full)
+        return cls(
+            table,
+            KnownNames(people=people, organisations=frozenset(organisations)),
+            Gazetteer((g.key, g.kind, g.names) for g in table.groups.values()),
+        )
+
+    def terms(self, key: str, name: str) -> list[str]:
+        """What the index holds for an entity or a speaker: every spelling of its group
+        and the group's key ("putin Vladimir Putin Putin Владимир Путин …"), or the
+        name itself when the table does not know it."""
+        group = self.table.groups.get(key) if not key.startswith("~") else None
+        if group is None:
+            return [name]
+        return [group.key.replace("-", " "), *group.names]
 
 
 def default_library_path() -> Path:
@@ -260,7 +303,7 @@ class Library:
         self._sync_lock = threading.Lock()
         self._undo = UndoStack()
         self._aliases: AliasTable | None = None
-        self._names: tuple[AliasTable, KnownNames] | None = None
+        self._analysis_cache: _Analysis | None = None
         #: Things the user should be told about opening (an index rebuilt, say).
         self.notices = notices
         #: Why the index must be rebuilt before searches are complete (None: it is fine).
@@ -324,6 +367,10 @@ class Library:
                     reason = "it was out of date"
                 elif store.undetected_language_count():
                     reason = "the articles' languages are to be detected"
+                elif store.entities_outdated(library._analysis().gazetteer.digest):
+                    # A new name table or recogniser came with the app: a rebuild reads
+                    # every article anyway (with progress, on a thread in the window).
+                    reason = "the people, places and organisations named are to be found"
             if reason is not None:
                 log.warning("the search index needs a rebuild: %s", reason)
                 if rebuild_later:
@@ -639,11 +686,17 @@ class Library:
             lang_detect.decide(a.language, [a.title, *a.paragraphs]) for a in parsed.articles
         ]
         # Who said what, found in the text as it is stored (offsets into it); also CPU work.
-        names = self._known_names()
-        said = [extract_statements(_stored_text(a.paragraphs), names) for a in parsed.articles]
+        analysis = self._analysis()
+        texts = [_stored_text(a.paragraphs) for a in parsed.articles]
+        said = [extract_statements(text, analysis.names) for text in texts]
+        # And the people, places and organisations it names (its speakers are people).
+        named = [
+            analysis.gazetteer.find(text, title=a.title, people=_people(statements))
+            for a, text, statements in zip(parsed.articles, texts, said, strict=True)
+        ]
         with self._store.transaction():
-            for article, (language, language_origin), statements in zip(
-                parsed.articles, decided, said, strict=True
+            for article, (language, language_origin), statements, entities in zip(
+                parsed.articles, decided, said, named, strict=True
             ):
                 if language != article.language:
                     article = dataclasses.replace(article, language=language)
@@ -656,6 +709,10 @@ class Library:
                     self._store.set_statements(
                         article_id, article.content_hash, EXTRACTOR_VERSION,
                         [_statement_row(st) for st in statements],
+                    )  # fmt: skip
+                    self._store.set_entities(
+                        article_id, article.content_hash, analysis.gazetteer.digest,
+                        [_entity_row(e) for e in entities],
                     )  # fmt: skip
                 if outcome == "updated":
                     self._reanchor(article_id)
@@ -719,7 +776,8 @@ class Library:
             # An article queued for upsert but deleted since is a delete for the index.
             deletes = [i for i, op in latest.items() if op == "delete" or i not in present]
             try:
-                self._index.apply(_index_documents(self._store, articles), deletes)
+                documents = _index_documents(self._store, articles, self._analysis())
+                self._index.apply(documents, deletes)
             except IndexDamaged as exc:
                 return applied + self._damaged_while_syncing(exc)
             except Exception as exc:
@@ -751,7 +809,7 @@ class Library:
             self._index_damaged = True
             self.needs_rebuild = reason
             return 0
-        count = _rebuild(self._store, self._index)
+        count = _rebuild(self._store, self._index, self._analysis())
         self.needs_rebuild = None
         self.notices.append(f"The search index was damaged and has been rebuilt ({reason}).")
         return count
@@ -766,7 +824,9 @@ class Library:
         """Rebuild the index from the database (the old index serves searches until the
         new one is complete). Changes made meanwhile are queued and applied after."""
         with self._sync_lock:
-            count = _rebuild(self._store, self._index, progress=progress, cancelled=cancelled)
+            count = _rebuild(
+                self._store, self._index, self._analysis(), progress=progress, cancelled=cancelled
+            )
             if not (cancelled and cancelled()):
                 self.needs_rebuild = None
                 self._index_damaged = False
@@ -930,29 +990,19 @@ class Library:
 
     # -- who said what -----------------------------------------------------------------
 
+    def _analysis(self) -> _Analysis:
+        """What the analysers know of the name table, made once per table."""
+        table = self.alias_table()
+        cached = self._analysis_cache
+        if cached is not None and cached.table is table:
+            return cached
+        self._analysis_cache = _Analysis.of(table)
+        return self._analysis_cache
+
     def _known_names(self) -> KnownNames:
         """People and organisations of the name table, in their Latin spellings: what a
         single name in English text ("Putin") means."""
-        table = self.alias_table()
-        if self._names is not None and self._names[0] is table:
-            return self._names[1]
-        people: dict[str, str] = {}
-        organisations: set[str] = set()
-        for group in table.groups.values():
-            latin = [n for n in group.names if n.isascii()]
-            if group.kind == "organisation":
-                organisations.update(n.lower() for n in latin)
-            elif group.kind == "person":
-                full = next((n for n in latin if " " in n), None)
-                if full is None:
-                    continue
-                for name in latin:
-                    if " " not in name:
-                        people.setdefault(name.lower(), full)
-                people.setdefault(full.split()[-1].lower(), full)
-        names = KnownNames(people=people, organisations=frozenset(organisations))
-        self._names = (table, names)
-        return names
+        return self._analysis().names
 
     def statements(
         self, article_id: int | None = None, *, speaker: str | None = None
@@ -992,6 +1042,79 @@ class Library:
         """Every speaker with their number of statements, most first."""
         self.statements()  # finds those not yet found
         return self._store.speakers()
+
+    # -- people, places, organisations --------------------------------------------------
+
+    def entities(
+        self,
+        kind: str | None = None,
+        *,
+        where: ArticleFilter | None = None,
+        query: str | None = None,
+        all_spellings: bool = False,
+    ) -> list[EntityCount]:
+        """The people, places and organisations named in the library (or in the
+        articles passing ``where`` and found by ``query``), each with how many articles
+        name it, the most named first: the facets of the article list."""
+        if kind is not None and kind not in ALIAS_KINDS:
+            raise LibraryError(f"“{kind}” is not a kind of entity: use {', '.join(ALIAS_KINDS)}")
+        self._refresh_entities()
+        counts = self._store.entity_counts(where, kind)
+        if query is not None and query.strip():
+            # Counted over the search's articles: few enough to count here.
+            found = set(self.matching_ids(query, all_spellings=all_spellings))
+            ids = set(self._store.filter_ids(sorted(found), where)) if where else found
+            tally: dict[tuple[str, str], int] = {}
+            for entities in self._store.entities_of(sorted(ids)).values():
+                for k, key, _name, _mentions in entities:
+                    tally[(k, key)] = tally.get((k, key), 0) + 1
+            counts = [(k, key, name, tally[(k, key)]) for k, key, name, _n in counts
+                      if (k, key) in tally]  # fmt: skip
+            counts.sort(key=lambda c: (-c[3], c[2]))
+        return [EntityCount(k, key, name, n) for k, key, name, n in counts]
+
+    def article_entities(self, article_id: int) -> list[EntityCount]:
+        """Who and what one article names: ``articles`` is the number of mentions."""
+        self._store.get_article(article_id)
+        self._refresh_entities([article_id])
+        rows = self._store.entities_of([article_id]).get(article_id, [])
+        return [EntityCount(kind, key, name, n) for kind, key, name, n in rows]
+
+    def _refresh_entities(self, article_ids: Sequence[int] | None = None) -> int:
+        """Find the entities of articles whose stored ones are missing or out of date
+        (a new text, recogniser or name table), and queue those that changed for the
+        index; how many were found again."""
+        if self.read_only is not None:
+            return 0
+        analysis = self._analysis()
+        stale = self._store.stale_entity_articles(analysis.gazetteer.digest, article_ids)
+        changed = 0
+        for chunk in _batches(stale, 500):
+            for article in self._store.get_articles(chunk):
+                changed += _find_entities(self._store, article, analysis, reindex=True)
+        if changed:
+            self.sync_index(wait=False)
+        return len(stale)
+
+    def _names_changed(self, old: _Analysis, names: Sequence[str], keys: Sequence[str]) -> None:
+        """The name table changed (these names added to or taken from these groups):
+        only articles naming one of the groups, or holding one of the names, can name
+        something else now. Those are read again; the rest keep their entities, found
+        with the new table."""
+        new = self._analysis()
+        if new.gazetteer.digest == old.gazetteer.digest:
+            return
+        candidates: set[int] = set()
+        for key in keys:
+            kind = old.gazetteer.kind_of(key) or new.gazetteer.kind_of(key)
+            if kind is not None:
+                candidates.update(self._store.entity_articles(kind, key))
+        for name in names:
+            phrase = name.replace('"', " ").strip()
+            if phrase:
+                candidates.update(self.matching_ids(f'"{phrase}"'))
+        self._store.restamp_entities(old.gazetteer.digest, new.gazetteer.digest, candidates)
+        self._refresh_entities(sorted(candidates))
 
     def _speaker_names(self, speaker: str) -> set[str]:
         wanted = {speaker.strip().lower()}
@@ -1140,7 +1263,9 @@ class Library:
             self._store.drop_alias_change(key, name)  # it was removed: it is back
         else:
             self._store.set_alias_change(key, name, kind, removed=False)
+        old = self._analysis()
         self._aliases = None
+        self._names_changed(old, [name], [key])
         return self.alias_table().group(key)
 
     @_changes
@@ -1155,7 +1280,9 @@ class Library:
             self._store.set_alias_change(key, name, None, removed=True)
         else:
             self._store.drop_alias_change(key, name)
+        old = self._analysis()
         self._aliases = None
+        self._names_changed(old, [name], [key])
 
     @_changes
     def set_tags(self, article_id: int, tags: Sequence[str]) -> None:
@@ -1514,13 +1641,26 @@ def _make_private_dir(path: Path) -> None:
         raise LibraryReadOnly(f"{path}: the library folder is read-only")
 
 
-def _index_documents(store: Store, articles: Sequence[StoredArticle]) -> list[IndexDocument]:
-    """What the index holds of each article: its text and metadata, and the highlights,
-    notes, colours and tags the user gave it."""
-    highlights = store.highlights.by_articles([a.id for a in articles])
+def _index_documents(
+    store: Store, articles: Sequence[StoredArticle], analysis: _Analysis
+) -> list[IndexDocument]:
+    """What the index holds of each article: its text and metadata, the people, places
+    and organisations it names and who speaks in it, and the highlights, notes, colours
+    and tags the user gave it."""
+    ids = [a.id for a in articles]
+    highlights = store.highlights.by_articles(ids)
+    entities = store.entities_of(ids)
+    speakers = store.speakers_of(ids)
     documents = []
     for article in articles:
         marks = highlights.get(article.id, [])
+        named: dict[str, list[str]] = {"person": [], "place": [], "organisation": []}
+        for kind, key, name, _mentions in entities.get(article.id, []):
+            named[kind] += analysis.terms(key, name)
+        spoke: list[str] = []
+        for speaker, _kind in speakers.get(article.id, []):
+            group = analysis.gazetteer.key_of(speaker)
+            spoke += analysis.terms(group, speaker) if group is not None else [speaker]
         documents.append(
             IndexDocument(
                 article_id=article.id,
@@ -1537,6 +1677,10 @@ def _index_documents(store: Store, articles: Sequence[StoredArticle]) -> list[In
                 notes=tuple(h.note for h in marks if h.note),
                 colors=tuple(h.color for h in marks),
                 highlight_tags=tuple(t for h in marks for t in h.tags),
+                people=tuple(named["person"]),
+                places=tuple(named["place"]),
+                organisations=tuple(named["organisation"]),
+                speakers=tuple(spoke),
                 stamp=index_stamp(article.content_hash, marks),
             )
         )
@@ -1569,20 +1713,56 @@ def _with_languages(store: Store, batch: list[StoredArticle]) -> list[StoredArti
     return out
 
 
-def _iter_documents(store: Store) -> Iterator[IndexDocument]:
+def _with_analysis(store: Store, batch: list[StoredArticle], analysis: _Analysis) -> None:
+    """Articles whose statements or entities are missing or out of date (stored before
+    they were found, or by an older extractor or name table) get them now: a rebuild
+    reads every article anyway, and indexes what is found."""
+    ids = [a.id for a in batch]
+    stale_statements = set(store.stale_statement_articles(EXTRACTOR_VERSION, ids))
+    stale_entities = set(store.stale_entity_articles(analysis.gazetteer.digest, ids))
+    for article in batch:
+        if article.id in stale_statements:
+            found = extract_statements(article.text, analysis.names)
+            rows = [_statement_row(st) for st in found]
+            store.set_statements(article.id, article.content_hash, EXTRACTOR_VERSION, rows)
+        if article.id in stale_entities:
+            _find_entities(store, article, analysis, reindex=False)
+
+
+def _find_entities(
+    store: Store, article: StoredArticle, analysis: _Analysis, *, reindex: bool
+) -> bool:
+    """Find an article's entities again (from its stored text and speakers) and store
+    them; whether they changed."""
+    spoke = store.speakers_of([article.id]).get(article.id, [])
+    people = [name for name, kind in spoke if kind == "person"]
+    found = analysis.gazetteer.find(article.text, title=article.title, people=people)
+    return store.set_entities(
+        article.id,
+        article.content_hash,
+        analysis.gazetteer.digest,
+        [_entity_row(e) for e in found],
+        reindex=reindex,
+    )
+
+
+def _iter_documents(store: Store, analysis: _Analysis) -> Iterator[IndexDocument]:
     batch: list[StoredArticle] = []
     for article in store.iter_articles():
         batch.append(article)
         if len(batch) >= 500:
-            yield from _index_documents(store, _with_languages(store, batch))
+            _with_analysis(store, batch, analysis)
+            yield from _index_documents(store, _with_languages(store, batch), analysis)
             batch = []
     if batch:
-        yield from _index_documents(store, _with_languages(store, batch))
+        _with_analysis(store, batch, analysis)
+        yield from _index_documents(store, _with_languages(store, batch), analysis)
 
 
 def _rebuild(
     store: Store,
     index: SearchIndex,
+    analysis: _Analysis,
     *,
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
@@ -1591,13 +1771,15 @@ def _rebuild(
     # if the rebuild completes.
     high_water = store.last_pending_id()
     try:
-        count = index.rebuild(_iter_documents(store), progress=progress, cancelled=cancelled)
+        count = index.rebuild(
+            _iter_documents(store, analysis), progress=progress, cancelled=cancelled
+        )
     except HelperFailed:
         # The helper process died (killed, out of memory): the old index is untouched;
         # build the new one in this process alone.
         log.warning("rebuilding the index again without the helper process")
         count = index.rebuild(
-            _iter_documents(store), progress=progress, cancelled=cancelled, helper=False
+            _iter_documents(store, analysis), progress=progress, cancelled=cancelled, helper=False
         )
     if high_water is not None and not (cancelled and cancelled()):
         store.clear_pending(high_water)
@@ -1607,6 +1789,20 @@ def _rebuild(
 def _stored_text(paragraphs: Sequence[str]) -> str:
     """An article's text as the store keeps it (the offsets of its statements)."""
     return PARAGRAPH_SEPARATOR.join(p.replace("\n", " ") for p in paragraphs)
+
+
+def _batches(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:
+    for first in range(0, len(items), size):
+        yield items[first : first + size]
+
+
+def _people(statements: Sequence[Statement]) -> list[str]:
+    """The people who speak in an article (named people, not institutions)."""
+    return [st.speaker for st in statements if st.kind == "person"]
+
+
+def _entity_row(e: Entity) -> tuple[str, str, str, int, int]:
+    return (e.kind, e.key, e.name, e.mentions, e.first)
 
 
 def _statement_row(st: Statement) -> tuple[object, ...]:

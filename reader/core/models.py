@@ -158,6 +158,9 @@ class ArticleFilter:
     read: bool | None = None
     has_highlights: bool | None = None
     language: str | None = None
+    #: Articles naming this person, place or organisation: (kind, key) as in
+    #: ``Library.entities()``, e.g. ("person", "putin").
+    mentions: tuple[str, str] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -172,7 +175,8 @@ class SearchHit:
     #: When only a note matched, the note's excerpt (and ``matched_in`` says so).
     snippet: str
     #: Where the query matched: any of "title", "body", "note", "highlight", "tags",
-    #: "source", "dateline", "author", "color", "language", "date".
+    #: "source", "dateline", "author", "color", "language", "date", "person", "place",
+    #: "org", "speaker".
     matched_in: tuple[str, ...] = ()
 
 

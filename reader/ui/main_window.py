@@ -610,7 +610,10 @@ class MainWindow(QMainWindow):
 
     def refresh_filters(self) -> None:
         self.filter_bar.set_choices(
-            self.library.sources(), self.library.tags(), self.library.languages()
+            self.library.sources(),
+            self.library.tags(),
+            self.library.languages(),
+            self.library.entities(),
         )
 
     def refresh_list(self) -> None:

@@ -3,9 +3,11 @@ short help for the query syntax."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from reader.core.analysis.entities import EntityCount
 from reader.core.models import ArticleFilter
 from reader.ui.languages import counted_languages, language_tooltip
 
@@ -142,7 +145,8 @@ class SearchBar(QWidget):
 
 
 class FilterBar(QWidget):
-    """Source, tag, language, date range, read state and "has highlights" filters."""
+    """Source, tag, language, who or what is named, date range, read state and "has
+    highlights" filters."""
 
     filterChanged = Signal(object)
 
@@ -161,6 +165,15 @@ class FilterBar(QWidget):
         self.language.setToolTip("Language")
         self.language.setAccessibleName("Language")
         self.language.setMinimumContentsLength(12)
+        self.named = QComboBox(self)
+        self.named.setObjectName("namedFilter")
+        self.named.setAccessibleName("Named in the article")
+        self.named.setToolTip(
+            "People, places and organisations named in the articles, with how many name "
+            "each (the most named of each kind; any other: person:, place: or org: in "
+            "the search)"
+        )
+        self.named.setMinimumContentsLength(16)
         self.date_from = _date_edit(self, "from any date")
         self.date_to = _date_edit(self, "to any date")
         self.read = QComboBox(self)
@@ -173,6 +186,7 @@ class FilterBar(QWidget):
             self.source,
             self.tag,
             self.language,
+            self.named,
             QLabel("Date", self),
             self.date_from,
             QLabel("–", self),
@@ -184,7 +198,7 @@ class FilterBar(QWidget):
         layout.addStretch(1)
         layout.addWidget(self.reset_button)
         self.set_choices([], [])
-        for combo in (self.source, self.tag, self.language, self.read):
+        for combo in (self.source, self.tag, self.language, self.named, self.read):
             combo.currentIndexChanged.connect(self._changed)
         self.date_from.dateChanged.connect(self._changed)
         self.date_to.dateChanged.connect(self._changed)
@@ -196,6 +210,7 @@ class FilterBar(QWidget):
         sources: list[tuple[str, int]],
         tags: list[tuple[str, int]],
         languages: list[tuple[str, int]] | None = None,
+        entities: Sequence[EntityCount] | None = None,
     ) -> None:
         """Fill the source, tag and language lists (keeping the current choice when still
         there). Languages are codes with counts (``Library.languages()``), shown by name:
@@ -220,6 +235,7 @@ class FilterBar(QWidget):
             combo.setCurrentIndex(max(0, index))
             combo.blockSignals(False)
             lost = lost or index < 0
+        lost = self._set_named(entities or []) or lost
         if lost:
             # The chosen source, tag or language has no articles left: the list must
             # not stay filtered by a choice the bar no longer shows.
@@ -230,6 +246,7 @@ class FilterBar(QWidget):
             source=self.source.currentData(),
             tag=self.tag.currentData(),
             language=self.language.currentData(),
+            mentions=_entity_of(self.named.currentData()),
             date_from=_date_value(self.date_from),
             date_to=_date_value(self.date_to),
             read=self.read.currentData(),
@@ -237,13 +254,14 @@ class FilterBar(QWidget):
         )
 
     def reset(self) -> None:
-        widgets = (self.source, self.tag, self.language, self.read, self.date_from,
-                   self.date_to, self.highlighted)  # fmt: skip
+        widgets = (self.source, self.tag, self.language, self.named, self.read,
+                   self.date_from, self.date_to, self.highlighted)  # fmt: skip
         for widget in widgets:
             widget.blockSignals(True)
         self.source.setCurrentIndex(0)
         self.tag.setCurrentIndex(0)
         self.language.setCurrentIndex(0)
+        self.named.setCurrentIndex(0)
         self.read.setCurrentIndex(0)
         self.date_from.setDate(self.date_from.minimumDate())
         self.date_to.setDate(self.date_to.minimumDate())
@@ -251,6 +269,42 @@ class FilterBar(QWidget):
         for widget in widgets:
             widget.blockSignals(False)
         self._changed()
+
+    def _set_named(self, entities: Sequence[EntityCount]) -> bool:
+        """Fill the list of who and what is named, by kind under a heading; whether the
+        current choice was lost."""
+        combo = self.named
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("Anyone or anything named", None)
+        model = combo.model()
+        for kind, heading in _KIND_HEADINGS:
+            chosen = [e for e in entities if e.kind == kind][:NAMED_PER_KIND]
+            if not chosen:
+                continue
+            combo.addItem(heading, None)
+            if isinstance(model, QStandardItemModel):
+                item = model.item(combo.count() - 1)
+                if item is not None:
+                    item.setEnabled(False)  # a heading, not a choice
+            font = combo.font()
+            font.setBold(True)
+            combo.setItemData(combo.count() - 1, font, Qt.ItemDataRole.FontRole)
+            for entity in chosen:
+                combo.addItem(f"   {entity.name} ({entity.articles})", f"{kind}:{entity.key}")
+                combo.setItemData(combo.count() - 1, entity.query, Qt.ItemDataRole.ToolTipRole)
+        index = combo.findData(current) if current is not None else 0
+        combo.setCurrentIndex(max(0, index))
+        combo.blockSignals(False)
+        return index < 0
+
+    def set_named(self, kind: str, key: str) -> bool:
+        """List the articles naming this entity (when the list offers it)."""
+        index = self.named.findData(f"{kind}:{key}")
+        if index >= 0:
+            self.named.setCurrentIndex(index)
+        return index >= 0
 
     def set_date_range(self, first: date | None, last: date | None) -> None:
         """Filter by these days (None: any), as one change."""
@@ -272,6 +326,16 @@ class FilterBar(QWidget):
 
 
 _NO_DATE = QDate(1900, 1, 1)
+#: Entities offered per kind in the filter (the most named).
+NAMED_PER_KIND = 60
+_KIND_HEADINGS = (("person", "People"), ("place", "Places"), ("organisation", "Organisations"))
+
+
+def _entity_of(data: object) -> tuple[str, str] | None:
+    if not isinstance(data, str) or ":" not in data:
+        return None
+    kind, key = data.split(":", 1)
+    return (kind, key)
 
 
 def _date_edit(parent: QWidget, empty_text: str) -> QDateEdit:

@@ -130,6 +130,11 @@ class IndexDocument:
     notes: tuple[str, ...] = ()
     colors: tuple[str, ...] = ()
     highlight_tags: tuple[str, ...] = ()
+    #: Who and what it names (every spelling of each), and who speaks in it.
+    people: tuple[str, ...] = ()
+    places: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    speakers: tuple[str, ...] = ()
     #: What :meth:`SearchIndex.stored_state` reports for this document (defaults to the
     #: content hash; the library adds a fingerprint of the annotations).
     stamp: str = ""
@@ -148,6 +153,14 @@ class IndexDocument:
             fields["highlight"] = "\n\n".join(self.highlights)
         if self.colors:
             fields["color"] = ",".join(sorted(set(self.colors)))
+        for name, values in (
+            ("person", self.people),
+            ("place", self.places),
+            ("org", self.organisations),
+            ("speaker", self.speakers),
+        ):
+            if values:
+                fields[name] = "\n".join(values)
         for name in ("source", "dateline", "author", "language"):
             value = getattr(self, name)
             if value:
@@ -1008,6 +1021,10 @@ def _where(matched: tuple[str, ...]) -> tuple[str, ...]:
         "author",
         "language",
         "date",
+        "person",
+        "place",
+        "org",
+        "speaker",
     )
     return tuple(f for f in order if f in matched)
 

@@ -14,7 +14,7 @@ from reader.core.search.analysis import name_analyzer, text_analyzer
 
 #: Bumped whenever fields or analysis change; an index made with another version is
 #: rebuilt from the library on open.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 #: Words users may put before a colon, mapped to index fields.
 FIELD_ALIASES: dict[str, str] = {
@@ -38,6 +38,18 @@ FIELD_ALIASES: dict[str, str] = {
     "quote": "highlight",
     "color": "color",
     "colour": "color",
+    # Who is named in the article (coverage analysis): every spelling of a name of the
+    # name table, and the people the statement extractor found speaking.
+    "person": "person",
+    "people": "person",
+    "place": "place",
+    "places": "place",
+    "org": "org",
+    "organisation": "org",
+    "organization": "org",
+    # Who speaks in it: ``speaker:putin``.
+    "speaker": "speaker",
+    "said": "speaker",
 }
 
 #: Fields searched by words without a field name, and their weights.
@@ -65,4 +77,10 @@ def build_schema() -> Schema:
         # The publication year, month and day as words ("2019 201909 20190914"): a
         # query for a year, month or day is one term instead of a numeric range.
         ymd=KEYWORD(),
+        # People, places and organisations the article names, and who speaks in it:
+        # each as the name table's key and every spelling of its group.
+        person=TEXT(analyzer=name_analyzer(), phrase=True),
+        place=TEXT(analyzer=name_analyzer(), phrase=True),
+        org=TEXT(analyzer=name_analyzer(), phrase=True),
+        speaker=TEXT(analyzer=name_analyzer(), phrase=True),
     )

@@ -12,7 +12,7 @@ import dataclasses
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -160,6 +160,13 @@ def _filter_sql(flt: ArticleFilter | None) -> tuple[str, list[object]]:
     if flt.language is not None:
         where.append("a.language = ?")
         args.append(flt.language)
+    if flt.mentions is not None:
+        kind, key = flt.mentions
+        where.append(
+            "EXISTS (SELECT 1 FROM article_entities e WHERE e.article_id = a.id "
+            "AND e.kind = ? AND e.key = ?)"
+        )
+        args += [kind, key]
     return ("WHERE " + " AND ".join(where)) if where else "", args
 
 
@@ -953,6 +960,164 @@ class Store:
                 "ORDER BY COUNT(*) DESC, speaker COLLATE NOCASE"
             ).fetchall()
         return [(str(name), int(n)) for name, n in rows]
+
+    # -- people, places, organisations -------------------------------------------------
+
+    def stale_entity_articles(
+        self, gazetteer: str, article_ids: Sequence[int] | None = None
+    ) -> list[int]:
+        """Articles whose entities were not found in their current text with this
+        recogniser and name table (``gazetteer`` is their digest)."""
+        sql = (
+            "SELECT a.id FROM articles a JOIN article_versions v ON v.id = a.current_version_id "
+            "LEFT JOIN entity_runs r ON r.article_id = a.id "
+            "WHERE (r.article_id IS NULL OR r.content_hash != v.content_hash "
+            "OR r.gazetteer != ?)"
+        )
+        with self._lock:
+            if article_ids is None:
+                return [int(r[0]) for r in self._conn.execute(sql, (gazetteer,))]
+            found: list[int] = []
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                found += [
+                    int(r[0])
+                    for r in self._conn.execute(f"{sql} AND a.id IN ({marks})", (gazetteer, *chunk))
+                ]
+            return found
+
+    def entities_outdated(self, gazetteer: str) -> bool:
+        """Whether some article's entities were never found, or found with another
+        recogniser or name table (not looking at the texts: a changed text is found
+        again when it is stored)."""
+        with self._lock:
+            row = self._conn.execute(
+                "SELECT 1 FROM articles a LEFT JOIN entity_runs r ON r.article_id = a.id "
+                "WHERE r.article_id IS NULL OR r.gazetteer != ? LIMIT 1",
+                (gazetteer,),
+            ).fetchone()
+        return row is not None
+
+    def set_entities(
+        self,
+        article_id: int,
+        content_hash: str,
+        gazetteer: str,
+        rows: Sequence[tuple[str, str, str, int, int]],
+        *,
+        reindex: bool = False,
+    ) -> bool:
+        """Replace an article's entities: rows of (kind, key, name, mentions, first).
+        Returns whether they changed; with ``reindex``, a change queues the article for
+        the index (its ``person:``, ``place:`` and ``org:`` fields)."""
+        with self._lock, self.transaction():
+            before = sorted(
+                tuple(r)
+                for r in self._conn.execute(
+                    "SELECT kind, key, name, mentions, first FROM article_entities "
+                    "WHERE article_id = ?",
+                    (article_id,),
+                )
+            )
+            changed = before != sorted(tuple(r) for r in rows)
+            if changed:
+                self._conn.execute(
+                    "DELETE FROM article_entities WHERE article_id = ?", (article_id,)
+                )
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO article_entities(article_id, kind, key, name, "
+                    "mentions, first) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(article_id, *row) for row in rows],
+                )
+                if reindex:
+                    self._queue(article_id, "upsert")
+            self._conn.execute(
+                "INSERT INTO entity_runs(article_id, content_hash, gazetteer) VALUES (?, ?, ?) "
+                "ON CONFLICT(article_id) DO UPDATE SET content_hash = excluded.content_hash, "
+                "gazetteer = excluded.gazetteer",
+                (article_id, content_hash, gazetteer),
+            )
+        return changed
+
+    def restamp_entities(self, old: str, new: str, except_ids: Iterable[int]) -> None:
+        """Entities found with the name table ``old`` stand for the table ``new``, but
+        for these articles (which are found again)."""
+        skip = set(except_ids)
+        with self._lock, self.transaction():
+            ids = [
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT article_id FROM entity_runs WHERE gazetteer = ?", (old,)
+                )
+                if int(r[0]) not in skip
+            ]
+            self._conn.executemany(
+                "UPDATE entity_runs SET gazetteer = ? WHERE article_id = ?",
+                [(new, i) for i in ids],
+            )
+
+    def entities_of(self, article_ids: Sequence[int]) -> dict[int, list[tuple[str, str, str, int]]]:
+        """Each article's entities: (kind, key, name, mentions), most mentioned first."""
+        out: dict[int, list[tuple[str, str, str, int]]] = {}
+        with self._lock:
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                for aid, kind, key, name, mentions in self._conn.execute(
+                    "SELECT article_id, kind, key, name, mentions FROM article_entities "
+                    f"WHERE article_id IN ({marks}) ORDER BY article_id, mentions DESC, first",
+                    chunk,
+                ):
+                    out.setdefault(int(aid), []).append(
+                        (str(kind), str(key), str(name), int(mentions))
+                    )
+        return out
+
+    def speakers_of(self, article_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """Each article's speakers (who said something in it) and their kind (person,
+        institution), once each, in the order they first speak."""
+        out: dict[int, list[tuple[str, str]]] = {}
+        with self._lock:
+            for chunk in _chunks(article_ids, 500):
+                marks = ",".join("?" * len(chunk))
+                for aid, speaker, kind in self._conn.execute(
+                    "SELECT article_id, speaker, MIN(kind) FROM statements "
+                    f"WHERE article_id IN ({marks}) GROUP BY article_id, speaker "
+                    "ORDER BY article_id, MIN(start)",
+                    chunk,
+                ):
+                    out.setdefault(int(aid), []).append((str(speaker), str(kind)))
+        return out
+
+    def entity_articles(self, kind: str, key: str) -> list[int]:
+        """The articles naming this entity."""
+        with self._lock:
+            return [
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT article_id FROM article_entities WHERE kind = ? AND key = ?",
+                    (kind, key),
+                )
+            ]
+
+    def entity_counts(
+        self, where: ArticleFilter | None = None, kind: str | None = None
+    ) -> list[tuple[str, str, str, int]]:
+        """(kind, key, name, articles) of every entity named in the articles passing
+        ``where``, the most named first."""
+        clause, args = _filter_sql(where)
+        if kind is not None:
+            clause = (clause + " AND " if clause else "WHERE ") + "e.kind = ?"
+            args = [*args, kind]
+        sql = (
+            "SELECT e.kind, e.key, MIN(e.name), COUNT(*) FROM article_entities e "
+            "JOIN articles a ON a.id = e.article_id LEFT JOIN sources s ON s.id = a.source_id "
+            f"{clause} GROUP BY e.kind, e.key ORDER BY COUNT(*) DESC, MIN(e.name)"
+        )
+        with self._lock:
+            return [
+                (str(k), str(key), str(name), int(n))
+                for k, key, name, n in self._conn.execute(sql, args)
+            ]
 
     def timeline_rows(
         self, by: str | None, where: ArticleFilter | None = None
