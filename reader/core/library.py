@@ -161,13 +161,16 @@ class _Analysis:
         )
 
     def terms(self, key: str, name: str) -> list[str]:
-        """What the index holds for an entity or a speaker: every spelling of its group
-        and the group's key ("putin Vladimir Putin Putin Владимир Путин …"), or the
-        name itself when the table does not know it."""
+        """What the index holds for an entity or a speaker: the group's key and its
+        Latin spellings ("putin Vladimir Putin Putin"), or the name itself when the
+        table does not know it."""
         group = self.table.groups.get(key) if not key.startswith("~") else None
         if group is None:
             return [name]
-        return [group.key.replace("-", " "), *group.names]
+        # Latin spellings only: a query naming it in another script is rewritten to its
+        # key (AliasTable.rewrite), and the index is spared segmenting Chinese names in
+        # every article.
+        return [group.key.replace("-", " "), *(n for n in group.names if n.isascii())]
 
 
 def default_library_path() -> Path:

@@ -34,6 +34,10 @@ MAX_WORDS_TO_EXPAND = 6
 _KEY = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 _ALIAS = re.compile(r"(?i)(?<![\w:])alias:([\w.-]+)")
 _QUOTED = re.compile(r'"[^"]*"?')
+_NAMED = re.compile(
+    r"(?i)(?<![\w:])(person|people|place|places|org|organisation|organization|speaker|said)"
+    r':("[^"]+"|[^\s()"]+)'
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +180,19 @@ class AliasTable:
             return group.expression()
 
         text = _ALIAS.sub(expand, query)
+
+        def to_key(m: re.Match[str]) -> str:
+            value = m.group(2).strip('"')
+            if value.isascii():
+                return m.group(0)  # indexed as written (and the key is indexed too)
+            groups = self.groups_of(value)
+            if len(groups) != 1:
+                return m.group(0)
+            return f"{m.group(1)}:{groups[0].key}"
+
+        # ``person:путин``, ``speaker:普京``: the index holds a name's key and its Latin
+        # spellings.
+        text = _NAMED.sub(to_key, text)
         if not all_spellings or not self.groups:
             return text, notices
         words = list(iter_words(text, query=True))

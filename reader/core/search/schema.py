@@ -78,7 +78,8 @@ def build_schema() -> Schema:
         # query for a year, month or day is one term instead of a numeric range.
         ymd=KEYWORD(),
         # People, places and organisations the article names, and who speaks in it:
-        # each as the name table's key and every spelling of its group.
+        # each as the name table's key and its Latin spellings (other scripts are
+        # rewritten to the key in queries: aliases.py).
         person=TEXT(analyzer=name_analyzer(), phrase=True),
         place=TEXT(analyzer=name_analyzer(), phrase=True),
         org=TEXT(analyzer=name_analyzer(), phrase=True),
