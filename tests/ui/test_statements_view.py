@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from reader.core.library import ArticleStatement, Library
 from reader.ui.models.statements import StatementRow, StatementTableModel
 from reader.ui.statements_view import StatementsPanel
+from tests.helpers.window import open_window
 
 
 def panel_on(qtbot: QtBot, library: Library) -> StatementsPanel:
@@ -48,3 +49,24 @@ def test_speaker_and_dates_filter_and_enter_activates(qtbot: QtBot, library: Lib
     panel.table.setCurrentIndex(panel.proxy.index(0, 0))
     qtbot.keyClick(panel.table, Qt.Key.Key_Return)
     assert len(got) == 1 and got[0].date is not None and got[0].date.startswith("2019-01-02")
+
+
+def test_the_window_lists_statements_and_enter_opens_the_span(
+    qtbot: QtBot, library: Library, settings: QSettings
+) -> None:
+    win = open_window(qtbot, library, settings)
+    try:
+        win.act_statements.trigger()
+        panel = win.statements_panel
+        qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+        panel.speaker.setCurrentIndex(panel.speaker.findData("Vladimir Putin"))
+        assert set(speakers(panel)) == {"Vladimir Putin"}
+        panel.table.setFocus()
+        panel.table.setCurrentIndex(panel.proxy.index(0, 0))
+        st = panel.proxy.index(0, 0).data(StatementTableModel.StatementRole)
+        qtbot.keyClick(panel.table, Qt.Key.Key_Return)
+        assert win.current_article_id() == st.article_id
+        assert win.reader.selected_range() == (st.start, st.end)
+        assert win.reader.textCursor().selectedText() == st.text
+    finally:
+        win.shutdown()
