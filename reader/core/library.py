@@ -32,11 +32,11 @@ import platformdirs
 from reader.core.analysis.entities import Entity, EntityCount, Gazetteer
 from reader.core.analysis.statements import (
     EXTRACTOR_VERSION,
-    ArticleStatement,
     KnownNames,
     Statement,
     extract_statements,
 )
+from reader.core.analysis.statements import ArticleStatement as ArticleStatement
 from reader.core.analysis.timeline import STEPS, Step, Timeline, build_timeline
 from reader.core.annotations.anchoring import (
     Anchor,

@@ -75,9 +75,11 @@ from reader.ui.find_bar import FindBar
 from reader.ui.highlight_panel import HighlightPanel, color_icon
 from reader.ui.languages import language_name
 from reader.ui.models.articles import ArticleTableModel
+from reader.ui.models.statements import StatementRow
 from reader.ui.palette import THEMES
 from reader.ui.reader_view import WEB_SCHEMES, ReaderView, is_web_url
 from reader.ui.search_bar import FilterBar, SearchBar
+from reader.ui.statements_view import StatementsPanel
 from reader.ui.timeline_view import TimelinePanel
 from reader.ui.workers import ImportJob, IndexRebuildJob, LatestRunner, SearchRunner
 
@@ -283,6 +285,16 @@ class MainWindow(QMainWindow):
         self.timeline_dock.hide()
         self._timeline_stale = True
 
+        self.statements_panel = StatementsPanel(self)
+        self.statements_dock = QDockWidget("Statements", self)
+        self.statements_dock.setObjectName("statementsDock")
+        self.statements_dock.setWidget(self.statements_panel)
+        self.statements_dock.setFeatures(self.timeline_dock.features())
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.statements_dock)
+        self.statements_dock.hide()
+        self._statements_stale = True
+        self.statements_runner = LatestRunner(self)
+
         self.search_runner = SearchRunner(self.library, self)
         self.timeline_runner = LatestRunner(self)
         self._list_timer = QTimer(self)
@@ -362,6 +374,11 @@ class MainWindow(QMainWindow):
             "Articles over time; click or drag to list a period",
         )  # fmt: skip
         self.act_timeline.setCheckable(True)
+        self.act_statements = self._action(
+            "Show Stat&ements", self._toggle_statements, "Ctrl+Shift+A",
+            "Who said what: attributed statements; Enter opens one in the reader",
+        )  # fmt: skip
+        self.act_statements.setCheckable(True)
         self.act_panel = self._action("Show &Highlights Panel", self._toggle_panel, "Ctrl+H")
         self.act_panel.setCheckable(True)
         self.act_panel.setChecked(True)
@@ -429,7 +446,8 @@ class MainWindow(QMainWindow):
         font_menu = view.addMenu("&Font")
         font_menu.addActions(list(self.font_actions.values()))
         view.addSeparator()
-        view.addActions([self.act_filters, self.act_panel, self.act_timeline])
+        view.addActions([self.act_filters, self.act_panel, self.act_timeline,
+                         self.act_statements])  # fmt: skip
 
         article = bar.addMenu("&Article")
         article.addActions([self.act_toggle_read, self.act_tags, self.act_metadata,
@@ -489,6 +507,12 @@ class MainWindow(QMainWindow):
         self.search_runner.results.connect(self._on_search_results)
         self.search_runner.error.connect(self._on_search_error)
         self.timeline_runner.finished.connect(self._on_timeline)
+        self.statements_dock.visibilityChanged.connect(self._on_statements_visibility)
+        self.statements_runner.finished.connect(self._on_statements)
+        self.statements_runner.error.connect(
+            lambda _n, message: self.statements_panel.summary.setText(f"Cannot list: {message}")
+        )
+        self.statements_panel.statementActivated.connect(self.open_statement)
         self.timeline_runner.error.connect(self._on_timeline_error)
 
         self.reader.highlightRequested.connect(self.create_highlight)
@@ -621,6 +645,53 @@ class MainWindow(QMainWindow):
         self._reselect_current()
         self._update_list_header()
         self.refresh_timeline()
+        self.refresh_statements()
+
+    # -- statements ------------------------------------------------------------------
+
+    def _toggle_statements(self) -> None:
+        self.statements_dock.setVisible(self.act_statements.isChecked())
+
+    def _on_statements_visibility(self, visible: bool) -> None:
+        self.act_statements.setChecked(visible)
+        if visible and self._statements_stale:
+            self.refresh_statements()
+
+    def refresh_statements(self) -> None:
+        """List every statement with its article's title, on a worker thread."""
+        if not self.statements_dock.isVisible():
+            self._statements_stale = True
+            return
+        self._statements_stale = False
+        library = self.library
+
+        def work() -> tuple[list[StatementRow], list[tuple[str, int]]]:
+            found = library.statements()
+            ids = sorted({st.article_id for st in found})
+            titles = {s.id: s.title for s in library.summaries(ids)}
+            rows = [StatementRow(st, titles.get(st.article_id, "")) for st in found]
+            return rows, library.speakers()
+
+        self.statements_runner.run_latest(work)
+
+    def _on_statements(
+        self, _number: int, result: tuple[list[StatementRow], list[tuple[str, int]]]
+    ) -> None:
+        self.statements_panel.set_statements(*result)
+
+    def open_statement(self, statement: object) -> None:
+        """Open a statement's article, select its words and scroll them into view."""
+        from reader.core.library import ArticleStatement
+
+        if not isinstance(statement, ArticleStatement):
+            return
+        if statement.article_id != self._current_id:
+            try:
+                self.open_article(statement.article_id, select=True)
+            except CoverageReaderError as exc:
+                self.statusBar().showMessage(str(exc), 5000)
+                return
+        self.reader.show_span(statement.start, statement.end)
 
     # -- the timeline ------------------------------------------------------------------
 
@@ -1317,6 +1388,7 @@ class MainWindow(QMainWindow):
     def _on_import_finished(self, report: ImportReport) -> None:
         self._finish_import()
         self.refresh_filters()
+        self.refresh_statements()  # (a search below does not refresh the list)
         if self._search_page is not None and self.search_bar.query():
             self.run_search(self.search_bar.query())
         else:
@@ -1409,6 +1481,7 @@ class MainWindow(QMainWindow):
             self._index_job.wait()
         self.search_runner.wait()
         self.timeline_runner.wait()
+        self.statements_runner.wait()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_settings()

@@ -1243,6 +1243,17 @@ class ReaderView(QTextBrowser):
             self._refresh_marks()
             self._flash_timer.start()
 
+    def show_span(self, start: int, end: int) -> None:
+        """Select ``article.text[start:end]`` and scroll it into view (centred if it
+        fits): a statement, say, opened from the statements panel."""
+        if not self._paragraphs:
+            return
+        length = self._text_length()
+        start = max(0, min(start, length))
+        end = max(start, min(end, length))
+        self.setTextCursor(self._cursor_for(start, end))
+        self._scroll_to_range(start, end)
+
     def _scroll_to_range(self, start: int, end: int) -> None:
         if not self._paragraphs:
             return
