@@ -639,6 +639,9 @@ class MainWindow(QMainWindow):
             self.library.languages(),
             self.library.entities(),
         )
+        # What the library holds changed (an import, an edit, a deletion, an undo): the
+        # statements too.
+        self.refresh_statements()
 
     def refresh_list(self) -> None:
         self.article_model.refresh()
@@ -1387,8 +1390,7 @@ class MainWindow(QMainWindow):
 
     def _on_import_finished(self, report: ImportReport) -> None:
         self._finish_import()
-        self.refresh_filters()
-        self.refresh_statements()  # (a search below does not refresh the list)
+        self.refresh_filters()  # and the statements (a search below does not refresh the list)
         if self._search_page is not None and self.search_bar.query():
             self.run_search(self.search_bar.query())
         else:

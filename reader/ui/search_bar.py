@@ -174,8 +174,8 @@ class FilterBar(QWidget):
             "the search)"
         )
         self.named.setMinimumContentsLength(16)
-        self.date_from = _date_edit(self, "from any date")
-        self.date_to = _date_edit(self, "to any date")
+        self.date_from = date_edit(self, "from any date")
+        self.date_to = date_edit(self, "to any date")
         self.read = QComboBox(self)
         for label, value in (("Read and unread", None), ("Unread", False), ("Read", True)):
             self.read.addItem(label, value)
@@ -247,8 +247,8 @@ class FilterBar(QWidget):
             tag=self.tag.currentData(),
             language=self.language.currentData(),
             mentions=_entity_of(self.named.currentData()),
-            date_from=_date_value(self.date_from),
-            date_to=_date_value(self.date_to),
+            date_from=date_value(self.date_from),
+            date_to=date_value(self.date_to),
             read=self.read.currentData(),
             has_highlights=True if self.highlighted.isChecked() else None,
         )
@@ -316,7 +316,7 @@ class FilterBar(QWidget):
 
     def date_range(self) -> tuple[date, date] | None:
         """The days the list is filtered by, when both ends are set."""
-        first, last = _date_value(self.date_from), _date_value(self.date_to)
+        first, last = date_value(self.date_from), date_value(self.date_to)
         if first is None and last is None:
             return None
         return (first or date.min, last or date.max)
@@ -338,7 +338,8 @@ def _entity_of(data: object) -> tuple[str, str] | None:
     return (kind, key)
 
 
-def _date_edit(parent: QWidget, empty_text: str) -> QDateEdit:
+def date_edit(parent: QWidget, empty_text: str) -> QDateEdit:
+    """A day, or none ("from any date"): the date filters of the list and the panels."""
     edit = QDateEdit(parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
@@ -348,7 +349,8 @@ def _date_edit(parent: QWidget, empty_text: str) -> QDateEdit:
     return edit
 
 
-def _date_value(edit: QDateEdit) -> date | None:
+def date_value(edit: QDateEdit) -> date | None:
+    """The day of a :func:`date_edit`, None when it says "any"."""
     if edit.date() == edit.minimumDate():
         return None
     value = edit.date().toPython()

@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,25 +21,7 @@ from PySide6.QtWidgets import (
 
 from reader.core.library import ArticleStatement
 from reader.ui.models.statements import StatementFilterProxy, StatementRow, StatementTableModel
-
-_NO_DATE = QDate(1900, 1, 1)
-
-
-def _date_edit(parent: QWidget, empty_text: str) -> QDateEdit:
-    edit = QDateEdit(parent)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    edit.setMinimumDate(_NO_DATE)
-    edit.setSpecialValueText(empty_text)
-    edit.setDate(_NO_DATE)
-    return edit
-
-
-def _day(edit: QDateEdit) -> date | None:
-    if edit.date() == edit.minimumDate():
-        return None
-    value = edit.date().toPython()
-    return value if isinstance(value, date) else None
+from reader.ui.search_bar import date_edit, date_value
 
 
 class StatementsPanel(QWidget):
@@ -56,8 +37,8 @@ class StatementsPanel(QWidget):
         self.speaker.setAccessibleName("Speaker")
         self.speaker.setMinimumContentsLength(18)
         self.speaker.addItem("All speakers", None)
-        self.date_from = _date_edit(self, "from any date")
-        self.date_to = _date_edit(self, "to any date")
+        self.date_from = date_edit(self, "from any date")
+        self.date_to = date_edit(self, "to any date")
         self.text = QLineEdit(self)
         self.text.setPlaceholderText("Filter statements…")
         self.text.setClearButtonEnabled(True)
@@ -111,14 +92,14 @@ class StatementsPanel(QWidget):
     def set_date_range(self, first: date | None, last: date | None) -> None:
         for edit, value in ((self.date_from, first), (self.date_to, last)):
             edit.blockSignals(True)
-            edit.setDate(QDate(value.year, value.month, value.day) if value else _NO_DATE)
+            edit.setDate(QDate(value.year, value.month, value.day) if value else edit.minimumDate())
             edit.blockSignals(False)
         self._filter()
 
     def _filter(self, *_args: object) -> None:
         data = self.speaker.currentData()
         self.proxy.set_speaker(str(data) if data else None)
-        self.proxy.set_days(_day(self.date_from), _day(self.date_to))
+        self.proxy.set_days(date_value(self.date_from), date_value(self.date_to))
         self.proxy.set_text(self.text.text())
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.summary.setText(f"{shown:,} of {total:,} statements")

@@ -94,7 +94,9 @@ def test_choosing_a_name_filters_the_list(qtbot: QtBot, window: MainWindow) -> N
 def test_the_list_follows_imports(qtbot: QtBot, window: MainWindow, tmp_path: Path) -> None:
     path = tmp_path / "lavrov.txt"
     path.write_text("Lavrov in Minsk\n\ndate 2019-03-01\n\nSergei Lavrov visited Minsk.\n")
-    window.library.import_paths([path])
-    window.refresh_filters()
+    assert window.start_import([path])
+    qtbot.waitUntil(lambda: window.import_summary is not None, timeout=60_000)
+    assert window.import_summary is not None
+    window.import_summary.accept()
     shown = [t.strip() for t in texts(window.filter_bar.named)]
     assert "Sergei Lavrov (1)" in shown and "Minsk (1)" in shown

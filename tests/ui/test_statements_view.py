@@ -1,8 +1,9 @@
-"""The statements panel widget on the seeds' statements (not yet in the window)."""
+"""The statements panel: the widget on the seeds' statements, and the dock in the window."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
@@ -68,5 +69,30 @@ def test_the_window_lists_statements_and_enter_opens_the_span(
         assert win.current_article_id() == st.article_id
         assert win.reader.selected_range() == (st.start, st.end)
         assert win.reader.textCursor().selectedText() == st.text
+    finally:
+        win.shutdown()
+
+
+def test_the_list_follows_imports(
+    qtbot: QtBot, library: Library, settings: QSettings, tmp_path: Path
+) -> None:
+    win = open_window(qtbot, library, settings)
+    try:
+        win.act_statements.trigger()
+        panel = win.statements_panel
+        qtbot.waitUntil(lambda: panel.model.rowCount() > 0)
+        before = panel.model.rowCount()
+        path = tmp_path / "lavrov.txt"
+        path.write_text(
+            "Lavrov in Minsk\n\ndate 2019-03-01\n\nSergei Lavrov said on Friday that the "
+            "talks in Minsk had gone well.\n",
+            encoding="utf-8",
+        )
+        assert win.start_import([path])
+        qtbot.waitUntil(lambda: win.import_summary is not None, timeout=60_000)
+        assert win.import_summary is not None
+        win.import_summary.accept()
+        qtbot.waitUntil(lambda: panel.model.rowCount() == before + 1)
+        assert panel.speaker.findData("Sergei Lavrov") >= 0
     finally:
         win.shutdown()
