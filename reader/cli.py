@@ -160,6 +160,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=_positive_int, help="at most this many, the most named first")
     p.add_argument("--json", action="store_true", help="one JSON object per line")
 
+    p = sub.add_parser(
+        "stories", parents=[common], help="articles telling the same story (copies, events)"
+    )
+    p.add_argument("id", type=int, nargs="?", metavar="ARTICLE_ID", help="only this one's story")
+    p.add_argument("--json", action="store_true", help="one JSON object per line")
+
+    p = sub.add_parser("compare", parents=[common], help="two articles side by side")
+    p.add_argument("first", type=int, metavar="A")
+    p.add_argument("second", type=int, metavar="B")
+    p.add_argument("--json", action="store_true", help="one JSON object per sentence")
+
     p = sub.add_parser("imports", parents=[common], help="the import log (manifest)")
     p.add_argument("--json", action="store_true")
 
@@ -649,6 +660,57 @@ def cmd_entities(library: Library, args: argparse.Namespace, out: TextIO) -> int
     return EXIT_OK
 
 
+def cmd_stories(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    if args.id is not None:
+        one = library.story_of(args.id)
+        found = [one] if one is not None else []
+    else:
+        found = library.stories()
+    for number, group in enumerate(found, start=1):
+        summaries = {s.id: s for s in library.summaries(list(group.article_ids))}
+        if args.json:
+            row = {
+                "story": group.article_ids[0],
+                "article_ids": list(group.article_ids),
+                "sources": sorted({str(summaries[i].source) for i in group.article_ids
+                                   if summaries[i].source}),
+                "relations": list(group.relations),
+                "links": [
+                    {"a": link.a, "b": link.b, "relation": link.relation,
+                     "similarity": round(link.similarity, 3)}
+                    for link in group.links
+                ],
+            }  # fmt: skip
+            print(json.dumps(row, ensure_ascii=False), file=out)
+        else:
+            print(f"story {number} ({', '.join(group.relations)}):", file=out)
+            for i in group.article_ids:
+                s = summaries[i]
+                when = s.date.isoformat()[:10] if s.date else "no date"
+                print(f"{i:>8}  {when}  {s.source or '(no source)'}: {s.title}", file=out)
+    if not args.json:
+        print(f"{len(found):,} stor{'ies' if len(found) != 1 else 'y'}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_compare(library: Library, args: argparse.Namespace, out: TextIO) -> int:
+    left, right = library.compare(args.first, args.second)
+    texts = {i: library.get_article(i).text for i in (args.first, args.second)}
+    for article_id, passages in ((args.first, left), (args.second, right)):
+        text = texts[article_id]
+        for p in passages:
+            if args.json:
+                row = {"article_id": article_id, "start": p.start, "end": p.end,
+                       "shared": p.shared, "text": text[p.start : p.end]}  # fmt: skip
+                print(json.dumps(row, ensure_ascii=False), file=out)
+        if not args.json:
+            shared = sum(1 for p in passages if p.shared)
+            print(f"== {article_id}: {shared} of {len(passages)} sentences shared", file=out)
+            for p in passages:
+                print(f"{'=' if p.shared else '+'} {text[p.start : p.end]}", file=out)
+    return EXIT_OK
+
+
 #: Width of the longest bar of ``timeline``, in terminal cells.
 TIMELINE_BAR = 40
 
@@ -711,6 +773,8 @@ _COMMANDS = {
     "timeline": cmd_timeline,
     "statements": cmd_statements,
     "entities": cmd_entities,
+    "stories": cmd_stories,
+    "compare": cmd_compare,
 }
 
 

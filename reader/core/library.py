@@ -22,13 +22,14 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Concatenate, ParamSpec, TypeVar
 
 import platformdirs
 
+from reader.core.analysis import stories as story
 from reader.core.analysis.entities import Entity, EntityCount, Gazetteer
 from reader.core.analysis.statements import (
     EXTRACTOR_VERSION,
@@ -37,6 +38,7 @@ from reader.core.analysis.statements import (
     extract_statements,
 )
 from reader.core.analysis.statements import ArticleStatement as ArticleStatement
+from reader.core.analysis.stories import STORY_VERSION, Passage, Signatures
 from reader.core.analysis.timeline import STEPS, Step, Timeline, build_timeline
 from reader.core.annotations.anchoring import (
     Anchor,
@@ -697,9 +699,11 @@ class Library:
             analysis.gazetteer.find(text, title=a.title, people=_people(statements))
             for a, text, statements in zip(parsed.articles, texts, said, strict=True)
         ]
+        # And the signatures that find the same story in other articles.
+        signed = [story.signatures(text) for text in texts]
         with self._store.transaction():
-            for article, (language, language_origin), statements, entities in zip(
-                parsed.articles, decided, said, named, strict=True
+            for article, (language, language_origin), statements, entities, sigs in zip(
+                parsed.articles, decided, said, named, signed, strict=True
             ):
                 if language != article.language:
                     article = dataclasses.replace(article, language=language)
@@ -717,6 +721,8 @@ class Library:
                         article_id, article.content_hash, analysis.gazetteer.digest,
                         [_entity_row(e) for e in entities],
                     )  # fmt: skip
+                    _store_story(self._store, article_id, article.content_hash, sigs,
+                                 article.date)  # fmt: skip
                 if outcome == "updated":
                     self._reanchor(article_id)
             if parsed.problems:
@@ -1118,6 +1124,60 @@ class Library:
                 candidates.update(self.matching_ids(f'"{phrase}"'))
         self._store.restamp_entities(old.gazetteer.digest, new.gazetteer.digest, candidates)
         self._refresh_entities(sorted(candidates))
+
+    # -- the same story across outlets ---------------------------------------------------
+
+    def stories(self) -> list[Story]:
+        """Groups of articles telling the same story (two or more each): copies of one
+        text and write-ups of one event, the largest first."""
+        self._sign_stale()
+        links = self._store.story_links()
+        parent: dict[int, int] = {}
+
+        def root(x: int) -> int:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b, _relation, _sim in links:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+        groups: dict[int, list[int]] = {}
+        for x in parent:
+            groups.setdefault(root(x), []).append(x)
+        relations: dict[int, set[str]] = {}
+        for a, _b, relation, _sim in links:
+            relations.setdefault(root(a), set()).add(relation)
+        found = [
+            Story(tuple(sorted(members)), tuple(sorted(relations[key])), tuple(
+                StoryLink(a, b, r, sim) for a, b, r, sim in links if root(a) == key))
+            for key, members in groups.items()
+        ]  # fmt: skip
+        found.sort(key=lambda s: (-len(s.article_ids), s.article_ids))
+        return found
+
+    def story_of(self, article_id: int) -> Story | None:
+        """The group of articles telling the same story as this one (None: no other)."""
+        self._store.get_article(article_id)
+        return next((s for s in self.stories() if article_id in s.article_ids), None)
+
+    def compare(self, first: int, second: int) -> tuple[list[Passage], list[Passage]]:
+        """Two articles side by side: the sentences of each (spans into its text),
+        marked shared when the other has the same or nearly the same sentence."""
+        a, b = self._store.get_article(first), self._store.get_article(second)
+        return story.compare(a.text, b.text)
+
+    def _sign_stale(self) -> None:
+        """Signatures for articles stored before they were made (or by another version)."""
+        if self.read_only is not None:
+            return
+        stale = self._store.stale_story_articles(STORY_VERSION)
+        for chunk in _batches(stale, 500):
+            for article in self._store.get_articles(chunk):
+                sigs = story.signatures(article.text)
+                _store_story(self._store, article.id, article.content_hash, sigs, article.date)
 
     def _speaker_names(self, speaker: str) -> set[str]:
         wanted = {speaker.strip().lower()}
@@ -1792,6 +1852,56 @@ def _rebuild(
 def _stored_text(paragraphs: Sequence[str]) -> str:
     """An article's text as the store keeps it (the offsets of its statements)."""
     return PARAGRAPH_SEPARATOR.join(p.replace("\n", " ") for p in paragraphs)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryLink:
+    """Two articles found related: ``copy`` (near-duplicate text) or ``event``."""
+
+    a: int
+    b: int
+    relation: str
+    similarity: float
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles telling the same story."""
+
+    article_ids: tuple[int, ...]
+    #: "copy", "event" or both: how its articles are related.
+    relations: tuple[str, ...]
+    links: tuple[StoryLink, ...]
+
+
+def _store_story(
+    store: Store, article_id: int, content_hash: str, sigs: Signatures, when: ArticleDate | None
+) -> None:
+    day = when.as_datetime().date() if when is not None else None
+    buckets = [
+        (relation, band, bucket)
+        for relation, signature in ((story.COPY, sigs.copy), (story.EVENT, sigs.event))
+        for band, bucket in story.bands(signature, relation)
+    ]
+
+    def relate(rows: list[tuple[int, bytes, bytes, str | None]]) -> list[tuple[int, str, float]]:
+        out = []
+        for other, copy_sig, event_sig, other_day in rows:
+            theirs = date.fromisoformat(other_day) if other_day else None
+            found = story.related(sigs, Signatures(copy_sig, event_sig), day, theirs)
+            if found is not None:
+                out.append((other, *found))
+        return out
+
+    store.set_story(
+        article_id,
+        content_hash,
+        STORY_VERSION,
+        (sigs.copy, sigs.event),
+        day.isoformat() if day else None,
+        buckets,
+        relate,
+    )
 
 
 def _batches(items: Sequence[int], size: int) -> Iterator[Sequence[int]]:

@@ -12,7 +12,7 @@ import dataclasses
 import os
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -123,6 +123,9 @@ _SORT_SQL: dict[str, str] = {
     # By code, so each language's articles come together; unknown languages last.
     "language": "a.language IS NULL, a.language {dir}, a.sort_date DESC, a.id DESC",
 }
+
+#: An article's id, story signatures (copy, event) and day.
+_Signed = tuple[int, bytes, bytes, str | None]
 
 _HIGHLIGHT_COUNT = "(SELECT COUNT(*) FROM highlights h WHERE h.article_id = a.id)"
 
@@ -1117,6 +1120,97 @@ class Store:
             return [
                 (str(k), str(key), str(name), int(n))
                 for k, key, name, n in self._conn.execute(sql, args)
+            ]
+
+    # -- the same story across outlets ---------------------------------------------------
+
+    def stale_story_articles(self, version: int) -> list[int]:
+        """Articles without signatures for their current text and this version."""
+        with self._lock:
+            return [
+                int(r[0])
+                for r in self._conn.execute(
+                    "SELECT a.id FROM articles a "
+                    "JOIN article_versions v ON v.id = a.current_version_id "
+                    "LEFT JOIN story_signatures g ON g.article_id = a.id "
+                    "WHERE g.article_id IS NULL OR g.content_hash != v.content_hash "
+                    "OR g.version != ? ORDER BY a.id",
+                    (version,),
+                )
+            ]
+
+    def set_story(
+        self,
+        article_id: int,
+        content_hash: str,
+        version: int,
+        signatures: tuple[bytes, bytes],
+        day: str | None,
+        buckets: Sequence[tuple[str, int, int]],
+        relate: Callable[
+            [list[tuple[int, bytes, bytes, str | None]]], list[tuple[int, str, float]]
+        ],
+    ) -> None:
+        """Store an article's signatures and buckets, and its links to the articles
+        sharing a bucket that ``relate`` finds related (given their id, signatures and
+        day; returning (id, relation, similarity))."""
+        with self._lock, self.transaction():
+            c = self._conn
+            c.execute("DELETE FROM story_buckets WHERE article_id = ?", (article_id,))
+            c.execute("DELETE FROM story_links WHERE a = ? OR b = ?", (article_id, article_id))
+            c.execute(
+                "INSERT INTO story_signatures(article_id, content_hash, version, copy_sig, "
+                "event_sig, day) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(article_id) DO UPDATE "
+                "SET content_hash = excluded.content_hash, version = excluded.version, "
+                "copy_sig = excluded.copy_sig, event_sig = excluded.event_sig, day = excluded.day",
+                (article_id, content_hash, version, *signatures, day),
+            )
+            candidates: set[int] = set()
+            for relation in {r for r, _, _ in buckets}:
+                pairs = [(band, bucket) for r, band, bucket in buckets if r == relation]
+                for first in range(0, len(pairs), 200):
+                    chunk = pairs[first : first + 200]
+                    values = ",".join("(?, ?)" for _ in chunk)
+                    args = [x for pair in chunk for x in pair]
+                    candidates.update(
+                        int(r[0])
+                        for r in c.execute(
+                            "SELECT DISTINCT article_id FROM story_buckets WHERE relation = ? "
+                            f"AND (band, bucket) IN (VALUES {values})",
+                            (relation, *args),
+                        )
+                    )
+            candidates.discard(article_id)
+            if candidates:
+                marks = ",".join("?" * len(candidates))
+                rows = [
+                    (int(r[0]), bytes(r[1]), bytes(r[2]), r[3])
+                    for r in c.execute(
+                        "SELECT article_id, copy_sig, event_sig, day FROM story_signatures "
+                        f"WHERE article_id IN ({marks})",
+                        sorted(candidates),
+                    )
+                ]
+                links = relate(rows)
+                c.executemany(
+                    "INSERT OR REPLACE INTO story_links(a, b, relation, similarity) "
+                    "VALUES (?, ?, ?, ?)",
+                    [(min(article_id, o), max(article_id, o), rel, sim) for o, rel, sim in links],
+                )
+            c.executemany(
+                "INSERT OR IGNORE INTO story_buckets(relation, band, bucket, article_id) "
+                "VALUES (?, ?, ?, ?)",
+                [(r, band, bucket, article_id) for r, band, bucket in buckets],
+            )
+
+    def story_links(self) -> list[tuple[int, int, str, float]]:
+        """Every pair of related articles: (a, b, relation, similarity)."""
+        with self._lock:
+            return [
+                (int(a), int(b), str(r), float(s))
+                for a, b, r, s in self._conn.execute(
+                    "SELECT a, b, relation, similarity FROM story_links ORDER BY a, b"
+                )
             ]
 
     def timeline_rows(
