@@ -61,6 +61,7 @@ from reader.core.models import ArticleFilter, SearchHit, SearchPage
 from reader.ui.aliases_dialog import AliasDialog
 from reader.ui.app import APP_NAME, app_icon, apply_ui_theme, system_prefers_dark
 from reader.ui.article_delegate import SearchResultDelegate
+from reader.ui.compare_dialog import CompareDialog
 from reader.ui.dialogs import (
     AboutDialog,
     ImportDialog,
@@ -353,6 +354,14 @@ class MainWindow(QMainWindow):
             "&Language…", self.edit_language, tip="Correct the article's language"
         )
         self.act_similar = self._action("&Similar Articles", self.show_similar, "Ctrl+Shift+S")
+        self.act_story = self._action(
+            "Same S&tory", self.show_story, "Ctrl+Shift+Y",
+            tip="List the articles telling the same story (copies and write-ups of one event)",
+        )  # fmt: skip
+        self.act_compare = self._action(
+            "&Compare With Same Story…", self.compare_story, "Ctrl+Shift+C",
+            tip="This article beside another of its story, the passages only one has marked",
+        )  # fmt: skip
         self.act_delete = self._action("&Delete Article…", self.delete_article)
         self.act_delete.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.act_delete.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -451,7 +460,8 @@ class MainWindow(QMainWindow):
 
         article = bar.addMenu("&Article")
         article.addActions([self.act_toggle_read, self.act_tags, self.act_metadata,
-                            self.act_language, self.act_similar])  # fmt: skip
+                            self.act_language, self.act_similar, self.act_story,
+                            self.act_compare])  # fmt: skip
         article.addSeparator()
         article.addAction(self.act_delete)
 
@@ -949,6 +959,56 @@ class MainWindow(QMainWindow):
         self.search_bar.edit.blockSignals(False)
         self._show_results(page)
 
+    def show_story(self) -> None:
+        """List the articles telling the same story as this one, the closest first."""
+        article_id = self._selected_or_current()
+        if article_id is None:
+            return
+        article = self.library.get_article(article_id)
+        story = self.library.story_of(article_id)
+        scores = {article_id: 1.0}
+        for link in story.links if story is not None else ():
+            for one, other in ((link.a, link.b), (link.b, link.a)):
+                if one == article_id:
+                    scores[other] = max(scores.get(other, 0.0), link.similarity)
+        members = story.article_ids if story is not None else (article_id,)
+        hits = tuple(
+            SearchHit(i, scores.get(i, 0.0), "")
+            for i in sorted(members, key=lambda i: (-scores.get(i, 0.0), i))
+        )
+        page = SearchPage(query=f"same story as {article.title}", hits=hits, total=len(hits))
+        self.search_bar.edit.blockSignals(True)
+        self.search_bar.edit.clear()
+        self.search_bar.edit.blockSignals(False)
+        self._show_results(page)
+        if story is None:
+            self.statusBar().showMessage("No other article tells this story.", 5000)
+
+    def compare_story(self) -> None:
+        """This article beside another of its story."""
+        article_id = self._selected_or_current()
+        if article_id is None:
+            return
+        story = self.library.story_of(article_id)
+        if story is None:
+            QMessageBox.information(
+                self, "Compare Articles",
+                "No other article in the library tells this story: nothing to compare it "
+                "with.",
+            )  # fmt: skip
+            return
+        closest: dict[int, float] = {}
+        for link in story.links:
+            if article_id in (link.a, link.b):
+                other = link.b if link.a == article_id else link.a
+                closest[other] = link.similarity
+        others = sorted(
+            (i for i in story.article_ids if i != article_id),
+            key=lambda i: (-closest.get(i, 0.0), i),
+        )
+        self.compare_dialog = CompareDialog(self.library, article_id, others, self)
+        self.compare_dialog.open()
+
     def delete_article(self) -> None:
         article_id = self._selected_or_current()
         if article_id is None:
@@ -989,7 +1049,8 @@ class MainWindow(QMainWindow):
         summary = self.article_model.summary(index.row())
         self.act_toggle_read.setText("Mark as Unread" if summary.is_read else "Mark as Read")
         menu.addActions([self.act_toggle_read, self.act_tags, self.act_metadata,
-                         self.act_language, self.act_similar])  # fmt: skip
+                         self.act_language, self.act_similar, self.act_story,
+                         self.act_compare])  # fmt: skip
         menu.addSeparator()
         menu.addAction(self.act_delete)
         return menu
@@ -1002,6 +1063,8 @@ class MainWindow(QMainWindow):
             self.act_metadata,
             self.act_language,
             self.act_similar,
+            self.act_story,
+            self.act_compare,
             self.act_delete,
             self.act_find,
         ):
