@@ -1,7 +1,8 @@
 """python -m bench.analysis [--articles 10000] [--rounds 1] [--out FILE]
 
-What coverage analysis costs an import: the same corpus imported with the statement
-extractor and with it switched off, alternately, in one run; medians and their ratio.
+What coverage analysis costs an import: the same corpus imported with the analysers
+(statements, people/places/organisations, same-story signatures) and with them all
+switched off, alternately, in one run; medians and their ratio.
 Two corpora: the benchmark's generated one (few reporting sentences) and wire copy
 (the hand-labelled articles of tests/helpers/statement_gold.py, repeated with their
 own titles: a reporting verb in almost every sentence, the extractor's worst case).
@@ -21,8 +22,13 @@ from typing import Any
 import reader.core.library as library_module
 from bench.corpus import generate
 from bench.run import machine
+from reader.core.analysis.entities import Gazetteer
 from reader.core.analysis.statements import extract_statements
+from reader.core.analysis.stories import Signatures
+from reader.core.analysis.stories import signatures as _signatures
 from reader.core.library import Library
+
+_find = Gazetteer.find
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -45,8 +51,16 @@ def wire_corpus(folder: Path, articles: int) -> None:
         (folder / f"wire-{first // per_file:05d}.jsonl").write_text("\n".join(lines) + "\n")
 
 
+def _no_entities(self: Any, text: str, title: str = "", people: Any = ()) -> list[Any]:
+    return []
+
+
 def timed_import(corpus: Path, extract: Callable[..., Any]) -> tuple[float, int]:
+    off = extract is not extract_statements
     library_module.extract_statements = extract  # type: ignore[attr-defined]
+    if off:
+        Gazetteer.find = _no_entities  # type: ignore[method-assign]
+        library_module.story.signatures = lambda text: Signatures(b"", b"")  # type: ignore[attr-defined]
     try:
         with (
             tempfile.TemporaryDirectory() as work,
@@ -58,6 +72,8 @@ def timed_import(corpus: Path, extract: Callable[..., Any]) -> tuple[float, int]
             found = len(lib.statements())
     finally:
         library_module.extract_statements = extract_statements  # type: ignore[attr-defined]
+        Gazetteer.find = _find  # type: ignore[method-assign]
+        library_module.story.signatures = _signatures  # type: ignore[attr-defined]
     return elapsed, found
 
 

@@ -124,6 +124,8 @@ _SORT_SQL: dict[str, str] = {
     "language": "a.language IS NULL, a.language {dir}, a.sort_date DESC, a.id DESC",
 }
 
+#: At most this many articles sharing buckets with a new one are compared with it.
+STORY_CANDIDATES = 8
 #: An article's id, story signatures (copy, event) and day.
 _Signed = tuple[int, bytes, bytes, str | None]
 
@@ -1165,22 +1167,26 @@ class Store:
                 "copy_sig = excluded.copy_sig, event_sig = excluded.event_sig, day = excluded.day",
                 (article_id, content_hash, version, *signatures, day),
             )
-            candidates: set[int] = set()
+            hits: dict[int, int] = {}
+            sizes: dict[tuple[str, int, int], int] = {}
             for relation in {r for r, _, _ in buckets}:
-                pairs = [(band, bucket) for r, band, bucket in buckets if r == relation]
-                for first in range(0, len(pairs), 200):
-                    chunk = pairs[first : first + 200]
-                    values = ",".join("(?, ?)" for _ in chunk)
-                    args = [x for pair in chunk for x in pair]
-                    candidates.update(
-                        int(r[0])
-                        for r in c.execute(
-                            "SELECT DISTINCT article_id FROM story_buckets WHERE relation = ? "
-                            f"AND (band, bucket) IN (VALUES {values})",
-                            (relation, *args),
-                        )
-                    )
-            candidates.discard(article_id)
+                mine = {(band, bucket) for r, band, bucket in buckets if r == relation}
+                values = sorted({bucket for _band, bucket in mine})
+                marks = ",".join("?" * len(values))
+                for band, bucket, other in c.execute(
+                    "SELECT band, bucket, article_id FROM story_buckets WHERE relation = ? "
+                    f"AND bucket IN ({marks})",
+                    (relation, *values),
+                ):
+                    if (int(band), int(bucket)) not in mine:
+                        continue
+                    hits[int(other)] = hits.get(int(other), 0) + 1
+                    key = (relation, int(band), int(bucket))
+                    sizes[key] = sizes.get(key, 0) + 1
+            hits.pop(article_id, None)
+            # Linking to a few members joins a story as well as linking to all: the work
+            # per article stays bounded when a text is in the library a thousand times.
+            candidates = sorted(hits, key=lambda i: (-hits[i], -i))[:STORY_CANDIDATES]
             if candidates:
                 marks = ",".join("?" * len(candidates))
                 rows = [
@@ -1197,11 +1203,14 @@ class Store:
                     "VALUES (?, ?, ?, ?)",
                     [(min(article_id, o), max(article_id, o), rel, sim) for o, rel, sim in links],
                 )
+            # A full bucket takes no more members (a text in the library a thousand
+            # times): a new copy still finds the members it has, and lookups stay small.
             c.executemany(
                 "INSERT OR IGNORE INTO story_buckets(relation, band, bucket, article_id) "
                 "VALUES (?, ?, ?, ?)",
-                [(r, band, bucket, article_id) for r, band, bucket in buckets],
-            )
+                [(r, band, bucket, article_id) for r, band, bucket in buckets
+                 if sizes.get((r, band, bucket), 0) < STORY_CANDIDATES],
+            )  # fmt: skip
 
     def story_links(self) -> list[tuple[int, int, str, float]]:
         """Every pair of related articles: (a, b, relation, similarity)."""

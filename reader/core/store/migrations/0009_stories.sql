@@ -18,7 +18,8 @@ CREATE TABLE story_buckets (
     band        INTEGER NOT NULL,
     bucket      INTEGER NOT NULL,
     article_id  INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    PRIMARY KEY (relation, band, bucket, article_id)
+    -- bucket first: a lookup is `bucket IN (…)` (a bucket's hash includes its band)
+    PRIMARY KEY (relation, bucket, band, article_id)
 ) WITHOUT ROWID;
 CREATE INDEX story_buckets_article ON story_buckets(article_id);
 
