@@ -897,21 +897,28 @@ class Store:
     ) -> list[int]:
         """Articles whose statements were not found in their current text by this
         extractor version (never, or before a new version or a better extractor)."""
+        return self._stale("statement_runs", "extractor", extractor, article_ids)
+
+    def _stale(
+        self, runs: str, column: str, value: object, article_ids: Sequence[int] | None
+    ) -> list[int]:
+        """Articles with no row in the ``runs`` table of derived data for their current
+        text, or one made with another ``column`` value (extractor version, name table)."""
         sql = (
             "SELECT a.id FROM articles a JOIN article_versions v ON v.id = a.current_version_id "
-            "LEFT JOIN statement_runs r ON r.article_id = a.id "
+            f"LEFT JOIN {runs} r ON r.article_id = a.id "
             "WHERE (r.article_id IS NULL OR r.content_hash != v.content_hash "
-            "OR r.extractor != ?)"
+            f"OR r.{column} != ?)"
         )
         with self._lock:
             if article_ids is None:
-                return [int(r[0]) for r in self._conn.execute(sql, (extractor,))]
+                return [int(r[0]) for r in self._conn.execute(sql, (value,))]
             found: list[int] = []
             for chunk in _chunks(article_ids, 500):
                 marks = ",".join("?" * len(chunk))
                 found += [
                     int(r[0])
-                    for r in self._conn.execute(f"{sql} AND a.id IN ({marks})", (extractor, *chunk))
+                    for r in self._conn.execute(f"{sql} AND a.id IN ({marks})", (value, *chunk))
                 ]
             return found
 
@@ -973,23 +980,7 @@ class Store:
     ) -> list[int]:
         """Articles whose entities were not found in their current text with this
         recogniser and name table (``gazetteer`` is their digest)."""
-        sql = (
-            "SELECT a.id FROM articles a JOIN article_versions v ON v.id = a.current_version_id "
-            "LEFT JOIN entity_runs r ON r.article_id = a.id "
-            "WHERE (r.article_id IS NULL OR r.content_hash != v.content_hash "
-            "OR r.gazetteer != ?)"
-        )
-        with self._lock:
-            if article_ids is None:
-                return [int(r[0]) for r in self._conn.execute(sql, (gazetteer,))]
-            found: list[int] = []
-            for chunk in _chunks(article_ids, 500):
-                marks = ",".join("?" * len(chunk))
-                found += [
-                    int(r[0])
-                    for r in self._conn.execute(f"{sql} AND a.id IN ({marks})", (gazetteer, *chunk))
-                ]
-            return found
+        return self._stale("entity_runs", "gazetteer", gazetteer, article_ids)
 
     def entities_outdated(self, gazetteer: str) -> bool:
         """Whether some article's entities were never found, or found with another
