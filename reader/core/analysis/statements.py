@@ -24,8 +24,9 @@ subjects ("They", "Xi and Putin") give no statement.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from reader.core.analysis.sentences import sentence_spans
 
 __all__ = [
     "EXTRACTOR_VERSION",
@@ -161,12 +162,6 @@ _SAYING = re.compile(r",\s+saying(?:\s+that)?\s+")
 _PARENTHETICAL = re.compile(
     r",\s+(?P<subj>[^,]{1,60}?)\s+(?P<verb>said|says|added|noted|stressed),\s+"
 )
-_SENTENCE_END = re.compile(r"[.!?]+[”\"’)\]]*(?=\s+[\"“‘(]?[A-Z0-9]|\s*$)")
-_ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "st", "gen", "lt", "col", "sgt", "capt", "prof", "sen",
-    "rep", "gov", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
-    "nov", "dec", "no", "vs", "etc", "inc", "ltd", "co", "corp", "u.s", "u.k", "u.n",
-})  # fmt: skip
 _VERB_HINT = re.compile(rf"\b(?:{_VERB_ALTERNATION}|{_TRAILING_VERBS}|According to|saying)\b")
 
 
@@ -287,7 +282,7 @@ def extract_statements(text: str, names: KnownNames = NO_NAMES) -> list[Statemen
         return []  # nothing is reported in it (most of a generated corpus)
     context = _Context(names=names)
     found: list[Statement] = []
-    for start, end in _sentences(text):
+    for start, end in sentence_spans(text):
         if end - start > MAX_SENTENCE:
             continue  # not prose (a table, a pasted log): and no work quadratic in it
         sentence = text[start:end]
@@ -325,28 +320,6 @@ def _note_subject(sentence: str, context: _Context) -> None:
 
 
 # -- sentences ---------------------------------------------------------------------------
-
-
-def _sentences(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) of each sentence, within paragraphs (never across a blank line)."""
-    for paragraph in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
-        base, body = paragraph.start(), paragraph.group()
-        start = 0
-        for match in _SENTENCE_END.finditer(body):
-            before = body[start : match.start()].split()
-            last = before[-1].lower().rstrip(".") if before else ""
-            if last in _ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-                continue  # "Mr. Xi", "J. Smith"
-            end = match.end()
-            chunk = body[start:end]
-            lead = len(chunk) - len(chunk.lstrip())
-            if chunk.strip():
-                yield base + start + lead, base + end
-            start = end
-        rest = body[start:]
-        if rest.strip():
-            lead = len(rest) - len(rest.lstrip())
-            yield base + start + lead, base + len(body.rstrip())
 
 
 _ROLE_BEFORE_NAME = re.compile(

@@ -34,6 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from reader.core.analysis.sentences import sentence_spans
+
 __all__ = [
     "BINS",
     "COPY",
@@ -160,8 +162,6 @@ def related(
 
 # -- comparing two articles ---------------------------------------------------------------
 
-_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])[\"'”’»)]*\s+|\n+")
-
 
 @dataclass(frozen=True, slots=True)
 class Passage:
@@ -170,27 +170,6 @@ class Passage:
     start: int
     end: int
     shared: bool
-
-
-def passages(text: str) -> list[tuple[int, int]]:
-    """The sentences of a text, as spans (without surrounding space)."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENTENCE_END.finditer(text):
-        if m.start() > pos:
-            spans.append((pos, m.start()))
-        pos = m.end()
-    if pos < len(text):
-        spans.append((pos, len(text)))
-    out = []
-    for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-    return out
 
 
 def _norm(sentence: str) -> str:
@@ -202,7 +181,7 @@ def compare(a: str, b: str, *, threshold: float = 85.0) -> tuple[list[Passage], 
     or nearly the same sentence (a light edit: a word changed, a clause added)."""
     from rapidfuzz import fuzz, process
 
-    spans_a, spans_b = passages(a), passages(b)
+    spans_a, spans_b = list(sentence_spans(a)), list(sentence_spans(b))
     norm_a = [_norm(a[s:e]) for s, e in spans_a]
     norm_b = [_norm(b[s:e]) for s, e in spans_b]
 
