@@ -372,10 +372,12 @@ class Library:
                     reason = "it was out of date"
                 elif store.undetected_language_count():
                     reason = "the articles' languages are to be detected"
-                elif store.entities_outdated(library._analysis().gazetteer.digest):
+                elif store.entities_outdated(library._analysis().gazetteer.digest) or (
+                    store.stories_outdated(STORY_VERSION)
+                ):
                     # A new name table or recogniser came with the app: a rebuild reads
                     # every article anyway (with progress, on a thread in the window).
-                    reason = "the people, places and organisations named are to be found"
+                    reason = "the articles are to be analysed (people, places, same stories)"
             if reason is not None:
                 log.warning("the search index needs a rebuild: %s", reason)
                 if rebuild_later:
@@ -1067,7 +1069,8 @@ class Library:
         name it, the most named first: the facets of the article list."""
         if kind is not None and kind not in ALIAS_KINDS:
             raise LibraryError(f"“{kind}” is not a kind of entity: use {', '.join(ALIAS_KINDS)}")
-        self._refresh_entities()
+        # (Up to date: found at import, again when names change, and by the rebuild on
+        # open for older libraries; never read again here, on the window's thread.)
         counts = self._store.entity_counts(where, kind)
         if query is not None and query.strip():
             # Counted over the search's articles: few enough to count here.
@@ -1130,7 +1133,6 @@ class Library:
     def stories(self) -> list[Story]:
         """Groups of articles telling the same story (two or more each): copies of one
         text and write-ups of one event, the largest first."""
-        self._sign_stale()
         links = self._store.story_links()
         parent: dict[int, int] = {}
 
@@ -1168,16 +1170,6 @@ class Library:
         marked shared when the other has the same or nearly the same sentence."""
         a, b = self._store.get_article(first), self._store.get_article(second)
         return story.compare(a.text, b.text)
-
-    def _sign_stale(self) -> None:
-        """Signatures for articles stored before they were made (or by another version)."""
-        if self.read_only is not None:
-            return
-        stale = self._store.stale_story_articles(STORY_VERSION)
-        for chunk in _batches(stale, 500):
-            for article in self._store.get_articles(chunk):
-                sigs = story.signatures(article.text)
-                _store_story(self._store, article.id, article.content_hash, sigs, article.date)
 
     def _speaker_names(self, speaker: str) -> set[str]:
         wanted = {speaker.strip().lower()}
@@ -1777,12 +1769,13 @@ def _with_languages(store: Store, batch: list[StoredArticle]) -> list[StoredArti
 
 
 def _with_analysis(store: Store, batch: list[StoredArticle], analysis: _Analysis) -> None:
-    """Articles whose statements or entities are missing or out of date (stored before
-    they were found, or by an older extractor or name table) get them now: a rebuild
-    reads every article anyway, and indexes what is found."""
+    """Articles whose statements, entities or story signatures are missing or out of
+    date (stored before they were found, or by an older extractor or name table) get
+    them now: a rebuild reads every article anyway, and indexes what is found."""
     ids = [a.id for a in batch]
     stale_statements = set(store.stale_statement_articles(EXTRACTOR_VERSION, ids))
     stale_entities = set(store.stale_entity_articles(analysis.gazetteer.digest, ids))
+    unsigned = set(store.stale_story_articles(STORY_VERSION, ids))
     for article in batch:
         if article.id in stale_statements:
             found = extract_statements(article.text, analysis.names)
@@ -1790,6 +1783,9 @@ def _with_analysis(store: Store, batch: list[StoredArticle], analysis: _Analysis
             store.set_statements(article.id, article.content_hash, EXTRACTOR_VERSION, rows)
         if article.id in stale_entities:
             _find_entities(store, article, analysis, reindex=False)
+        if article.id in unsigned:
+            sigs = story.signatures(article.text)
+            _store_story(store, article.id, article.content_hash, sigs, article.date)
 
 
 def _find_entities(

@@ -986,11 +986,18 @@ class Store:
         """Whether some article's entities were never found, or found with another
         recogniser or name table (not looking at the texts: a changed text is found
         again when it is stored)."""
+        return self._outdated("entity_runs", "gazetteer", gazetteer)
+
+    def stories_outdated(self, version: int) -> bool:
+        """Whether some article has no story signatures, or ones of another version."""
+        return self._outdated("story_signatures", "version", version)
+
+    def _outdated(self, runs: str, column: str, value: object) -> bool:
         with self._lock:
             row = self._conn.execute(
-                "SELECT 1 FROM articles a LEFT JOIN entity_runs r ON r.article_id = a.id "
-                "WHERE r.article_id IS NULL OR r.gazetteer != ? LIMIT 1",
-                (gazetteer,),
+                f"SELECT 1 FROM articles a LEFT JOIN {runs} r ON r.article_id = a.id "
+                f"WHERE r.article_id IS NULL OR r.{column} != ? LIMIT 1",
+                (value,),
             ).fetchone()
         return row is not None
 
@@ -1117,20 +1124,11 @@ class Store:
 
     # -- the same story across outlets ---------------------------------------------------
 
-    def stale_story_articles(self, version: int) -> list[int]:
-        """Articles without signatures for their current text and this version."""
-        with self._lock:
-            return [
-                int(r[0])
-                for r in self._conn.execute(
-                    "SELECT a.id FROM articles a "
-                    "JOIN article_versions v ON v.id = a.current_version_id "
-                    "LEFT JOIN story_signatures g ON g.article_id = a.id "
-                    "WHERE g.article_id IS NULL OR g.content_hash != v.content_hash "
-                    "OR g.version != ? ORDER BY a.id",
-                    (version,),
-                )
-            ]
+    def stale_story_articles(
+        self, version: int, article_ids: Sequence[int] | None = None
+    ) -> list[int]:
+        """Articles without story signatures for their current text and this version."""
+        return self._stale("story_signatures", "version", version, article_ids)
 
     def set_story(
         self,
