@@ -6,6 +6,8 @@ switched off, alternately, in one run; medians and their ratio.
 Two corpora: the benchmark's generated one (few reporting sentences) and wire copy
 (the hand-labelled articles of tests/helpers/statement_gold.py, repeated with their
 own titles: a reporting verb in almost every sentence, the extractor's worst case).
+With ``--parts`` each analyser is also timed alone (the others off), in the same run, so
+that the cost is attributed to statements, entities or stories.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import json
 import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -55,11 +56,18 @@ def _no_entities(self: Any, text: str, title: str = "", people: Any = ()) -> lis
     return []
 
 
-def timed_import(corpus: Path, extract: Callable[..., Any]) -> tuple[float, int]:
-    off = extract is not extract_statements
-    library_module.extract_statements = extract  # type: ignore[attr-defined]
-    if off:
+#: The analysers an import runs, each of which can be switched off.
+PARTS = ("statements", "entities", "stories")
+
+
+def timed_import(corpus: Path, on: frozenset[str]) -> tuple[float, int]:
+    """Seconds to import ``corpus`` into a new library with only the analysers ``on``,
+    and the statements found."""
+    if "statements" not in on:
+        library_module.extract_statements = lambda text, names=None: []  # type: ignore[attr-defined]
+    if "entities" not in on:
         Gazetteer.find = _no_entities  # type: ignore[method-assign]
+    if "stories" not in on:
         library_module.story.signatures = lambda text: Signatures(b"", b"")  # type: ignore[attr-defined]
     try:
         with (
@@ -82,6 +90,9 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=1, help="imports of each kind per corpus")
     parser.add_argument(
+        "--parts", action="store_true", help="also time each analyser alone (its cost)"
+    )
+    parser.add_argument(
         "--out",
         type=Path,
         default=ROOT / "bench" / "results" / f"analysis-{time.strftime('%Y%m%d-%H%M%S')}.json",
@@ -94,17 +105,29 @@ def main() -> int:
         wire_corpus(corpora["wire"], args.articles)
         print(f"{'corpus':<10} {'with (s)':>9} {'without (s)':>12} {'ratio':>6} {'statements':>11}")
         for name, corpus in corpora.items():
-            with_s: list[float] = []
-            without_s: list[float] = []
+            kinds = {"without": frozenset[str](), "with": frozenset(PARTS)}
+            if args.parts:
+                kinds.update({f"{part}_only": frozenset({part}) for part in PARTS})
+            times: dict[str, list[float]] = {kind: [] for kind in kinds}
             found = 0
             for _ in range(args.rounds):
-                without_s.append(timed_import(corpus, lambda text, names=None: [])[0])
-                elapsed, found = timed_import(corpus, extract_statements)
-                with_s.append(elapsed)
-            w, wo = statistics.median(with_s), statistics.median(without_s)
-            results["corpora"][name] = {"with_s": with_s, "without_s": without_s,
-                                        "ratio": w / wo, "statements": found}  # fmt: skip
+                for kind, on in kinds.items():
+                    elapsed, statements = timed_import(corpus, on)
+                    times[kind].append(elapsed)
+                    if kind == "with":
+                        found = statements
+            medians = {kind: statistics.median(t) for kind, t in times.items()}
+            w, wo = medians["with"], medians["without"]
+            entry: dict[str, Any] = {"with_s": times["with"], "without_s": times["without"],
+                                     "ratio": w / wo, "statements": found}  # fmt: skip
+            for part in PARTS if args.parts else ():
+                entry[f"{part}_only_s"] = times[f"{part}_only"]
+                entry[f"{part}_only_ratio"] = medians[f"{part}_only"] / wo
+            results["corpora"][name] = entry
             print(f"{name:<10} {w:>9.1f} {wo:>12.1f} {w / wo:>6.2f} {found:>11,}")
+            for part in PARTS if args.parts else ():
+                alone = medians[f"{part}_only"]
+                print(f"  {part + ' alone':<16} {alone:>5.1f} s  ratio {alone / wo:.2f}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(f"written to {args.out}")

@@ -58,7 +58,8 @@ def test_a_reduced_benchmark_run_writes_every_measurement(tmp_path: Path) -> Non
 def test_the_analysis_benchmark_runs_and_writes_its_table(tmp_path: Path) -> None:
     out = tmp_path / "analysis.json"
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.analysis", "--articles", "60", "--out", str(out)],
+        [sys.executable, "-m", "bench.analysis", "--articles", "60", "--parts", "--out",
+         str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
@@ -69,3 +70,8 @@ def test_the_analysis_benchmark_runs_and_writes_its_table(tmp_path: Path) -> Non
     wire = data["corpora"]["wire"]
     assert wire["statements"] > 60  # every wire story says something
     assert len(wire["with_s"]) == len(wire["without_s"]) == 1
+    # --parts: each analyser timed alone, in the table and the file.
+    for part in ("statements", "entities", "stories"):
+        assert len(wire[f"{part}_only_s"]) == 1
+        assert wire[f"{part}_only_ratio"] > 0
+        assert any(line.split()[:2] == [part, "alone"] for line in proc.stdout.splitlines())
